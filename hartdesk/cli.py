@@ -1,0 +1,383 @@
+"""The front door: ``hartdesk`` with no command opens the GUI; subcommands do admin work and serve scripts.
+
+Errors a person can act on print one line to stderr and exit 1; usage errors exit 2; nothing prints a traceback
+(an unexpected error is written to the log file, whose path is printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from hartdesk import __version__, paths
+from hartdesk.errors import HartdeskError, ValidationError
+
+log = logging.getLogger(__name__)
+Handler = Callable[[argparse.Namespace, "Io"], int]
+
+
+class Io:
+    """Standard streams, injectable for tests; reads passwords line by line from stdin."""
+
+    def __init__(self, stdin: IO[str] | None = None, stdout: IO[str] | None = None,
+                 stderr: IO[str] | None = None) -> None:
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+
+    def out(self, text: str = "") -> None:
+        print(text, file=self.stdout)
+
+    def read_line(self, what: str) -> str:
+        line = self.stdin.readline()
+        if not line:
+            raise ValidationError(f"Expected {what} on standard input, but there was none.")
+        return line.rstrip("\r\n")
+
+
+# -- options shared by every command (accepted before or after the command name) ----------------------------------
+
+def _add_common(parser: argparse.ArgumentParser, top: bool) -> None:
+    default: Any = None if top else argparse.SUPPRESS
+    parser.add_argument("--register", type=Path, default=default, metavar="DIR",
+                        help="register folder (default: HARTDESK_REGISTER or the user data folder)")
+    parser.add_argument("--user", default=default, metavar="NAME", help="staff user name to sign in as")
+    parser.add_argument("--totp", default=default, metavar="CODE", help="TOTP code, where the account has TOTP")
+    parser.add_argument("--password-stdin", action="store_true", default=False if top else argparse.SUPPRESS,
+                        help="read the password from the first line of standard input")
+    parser.add_argument("--json", action="store_true", default=False if top else argparse.SUPPRESS,
+                        help="print data as JSON")
+
+
+def _register_dir(args: argparse.Namespace) -> Path:
+    return args.register if args.register is not None else paths.default_register_dir()
+
+
+def _password(args: argparse.Namespace, io: Io, what: str = "the password") -> str:
+    if args.password_stdin:
+        return io.read_line(what)
+    env = os.environ.get("HARTDESK_PASSWORD")
+    if env:
+        return env
+    if io.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"Password for {args.user}: ")
+    raise ValidationError("Give the password with --password-stdin or the HARTDESK_PASSWORD variable.")
+
+
+def _new_password(args: argparse.Namespace, io: Io, who: str) -> str:
+    """The password for a new or changed account: the next line of stdin, HARTDESK_NEW_PASSWORD, or a prompt."""
+    if args.password_stdin:
+        return io.read_line(f"the new password for {who} (the second line)")
+    env = os.environ.get("HARTDESK_NEW_PASSWORD")
+    if env:
+        return env
+    if io.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(f"New password for {who}: ")
+        if getpass.getpass("Repeat it: ") != first:
+            raise ValidationError("The two passwords are not the same.")
+        return first
+    raise ValidationError("Give the new password on the second line of --password-stdin or in HARTDESK_NEW_PASSWORD.")
+
+
+def _sign_in(args: argparse.Namespace, io: Io):  # type: ignore[no-untyped-def]
+    from hartdesk.security.signin import sign_in
+
+    if not args.user:
+        raise ValidationError("Say who you are with --user NAME.")
+    return sign_in(_register_dir(args), args.user, _password(args, io), args.totp)
+
+
+def _emit(args: argparse.Namespace, io: Io, data: Any, lines: Sequence[str]) -> None:
+    if args.json:
+        io.out(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+    else:
+        for line in lines:
+            io.out(line)
+
+
+# -- commands -------------------------------------------------------------------------------------------------------
+
+def cmd_gui(args: argparse.Namespace, io: Io) -> int:
+    import importlib
+
+    app = importlib.import_module("hartdesk.ui.app")
+    return int(app.run(register_dir=args.register, smoke_test=getattr(args, "smoke_test", False),
+                       demo=getattr(args, "demo_hint", False)))
+
+
+def cmd_init(args: argparse.Namespace, io: Io) -> int:
+    from hartdesk import settings as settings_mod
+    from hartdesk.security import staff
+    from hartdesk.storage import register as register_mod
+
+    if not args.password_stdin and not os.environ.get("HARTDESK_PASSWORD"):
+        raise ValidationError("Give the admin's password with --password-stdin.")
+    admin = staff.check_username(args.admin)
+    password = _password(args, io, "the admin's password")
+    staff.check_password_quality(password, [admin])
+    path = _register_dir(args)
+    created, reg = register_mod.create(path, admin, args.admin_name or admin, password)
+    try:
+        agency = {k: v for k, v in {
+            "agency_name": args.agency_name, "agency_address": args.agency_address,
+            "agency_email": args.agency_email, "agency_ico_number": args.ico_number,
+        }.items() if v}
+        if agency:
+            with reg.session() as session:
+                settings_mod.save(session, settings_mod.Settings(**agency))
+        if args.emergency_kit:
+            _write_kit(args.emergency_kit, created, settings_mod.Settings(**agency).agency_name)
+    finally:
+        reg.close()
+    io.out(created.register_id)
+    if not args.emergency_kit:
+        io.stderr.write(f"Recovery key (write it down now, it is shown only once): {created.recovery_key}\n")
+    return 0
+
+
+def _write_kit(out: Path, created: Any, agency_name: str) -> None:
+    from hartdesk.documents.emergency_kit import EmergencyKit, render_emergency_kit
+    from hartdesk.security.keyslots import write_atomically
+
+    kit = EmergencyKit(
+        register_id=created.register_id,
+        created_at=created.created_at,
+        register_path=str(created.path.resolve()),
+        recovery_key=created.recovery_key,
+        agency_name=agency_name,
+    )
+    try:
+        write_atomically(out, render_emergency_kit(kit))
+    except OSError as exc:
+        raise HartdeskError(f"The emergency kit could not be saved to {out}: {exc.strerror}") from exc
+
+
+def cmd_demo(args: argparse.Namespace, io: Io) -> int:
+    from hartdesk.demo import DEMO_PASSWORD, create_demo
+
+    if args.register is None:
+        raise ValidationError("Say where to make the demo register with --register DIR.")
+    password = io.read_line("the demo password") if args.password_stdin else DEMO_PASSWORD
+    demo = create_demo(args.register, password)
+    io.out(f"Demo register created in {demo.path}")
+    io.out(f"  user name: {demo.username}")
+    io.out(f"  password:  {demo.password}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace, io: Io) -> int:
+    from hartdesk.storage.verify import verify
+
+    who = _sign_in(args, io)
+    try:
+        checks = verify(who.register)
+        who.audit("register.verified", f"register:{who.register.register_id}",
+                  {"ok": all(c.ok for c in checks)})
+    finally:
+        who.lock()
+    _emit(args, io, [c.__dict__ for c in checks],
+          [f"{'ok    ' if c.ok else 'FAILED'} {c.name}: {c.detail}" for c in checks])
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        io.stderr.write(f"The register failed {len(failed)} check(s): {failed[0].name} ({failed[0].detail}).\n")
+        return 1
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, io: Io) -> int:
+    from hartdesk.storage.backup import write_backup
+
+    who = _sign_in(args, io)
+    try:
+        if args.backup_password_stdin:
+            backup_password = io.read_line("the backup password")
+        else:
+            backup_password = os.environ.get("HARTDESK_BACKUP_PASSWORD", "")
+        if not backup_password:
+            raise ValidationError("Give the backup password with --backup-password-stdin.")
+        out = write_backup(who.register, args.out, backup_password)
+        who.audit("register.backup", f"register:{who.register.register_id}")
+    finally:
+        who.lock()
+    io.out(str(out))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, io: Io) -> int:
+    from hartdesk.storage.backup import restore
+
+    if args.register is None:
+        raise ValidationError("Say where to restore the register with --register DIR.")
+    if args.backup_password_stdin or args.password_stdin:
+        password = io.read_line("the backup password")
+    else:
+        password = os.environ.get("HARTDESK_BACKUP_PASSWORD", "")
+    if not password:
+        raise ValidationError("Give the backup password with --backup-password-stdin.")
+    register_id = restore(args.file, password, args.register)
+    io.out(register_id)
+    return 0
+
+
+def cmd_users(args: argparse.Namespace, io: Io) -> int:
+    from hartdesk.models import Role
+    from hartdesk.security import staff
+
+    who = _sign_in(args, io)
+    try:
+        if args.users_command == "list":
+            rows = staff.list_staff(who)
+            _emit(args, io, [r.__dict__ | {"role": r.role.value} for r in rows], [
+                f"{r.username:<20} {r.role.value:<6} {'active' if r.active else 'disabled':<9} "
+                f"{'TOTP' if r.totp_enrolled else 'no TOTP'}  {r.display_name}" for r in rows])
+        elif args.users_command == "add":
+            password = _new_password(args, io, args.name)
+            row = staff.add_staff(who, args.name, args.display_name or args.name, Role(args.role), password)
+            io.out(f"Added {row.username} ({row.role.value}).")
+        elif args.users_command == "disable":
+            staff.disable_staff(who, args.name)
+            io.out(f"Disabled {args.name}; their key slot was removed and the register re-keyed.")
+        elif args.users_command == "enable":
+            staff.enable_staff(who, args.name, _new_password(args, io, args.name))
+            io.out(f"Enabled {args.name}; they must change the password at their next sign-in.")
+        elif args.users_command == "enrol-totp":
+            io.out(staff.start_totp_enrolment(who, args.name))
+        elif args.users_command == "confirm-totp":
+            staff.confirm_totp(who, args.name, args.code)
+            io.out(f"TOTP is now active for {args.name}.")
+        elif args.users_command == "passwd":
+            staff.change_password(who, args.name, _new_password(args, io, args.name))
+            io.out(f"Password changed for {args.name}.")
+    finally:
+        who.lock()
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace, io: Io) -> int:
+    from hartdesk.security import audit
+
+    who = _sign_in(args, io)
+    try:
+        who.require_admin()
+        with who.register.session() as session:
+            rows = audit.query(session, actor=args.actor, action=args.action, limit=args.limit)
+    finally:
+        who.lock()
+    _emit(args, io, [r.__dict__ for r in rows],
+          [f"{r.id:>6} {r.at:%Y-%m-%d %H:%M:%S} {r.actor:<16} {r.action:<28} {r.target}" for r in rows])
+    return 0
+
+
+# -- parser -----------------------------------------------------------------------------------------------------------
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"hartdesk: {message} (see hartdesk --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="hartdesk", description="hartdesk: the agency's back office.")
+    parser.add_argument("--version", action="version", version=f"hartdesk {__version__}")
+    _add_common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _add_common(p, top=False)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("gui", cmd_gui, "open the hartdesk window (the default)")
+    p.add_argument("--smoke-test", action="store_true", help="exit 0 as soon as the first window is shown")
+    p.add_argument("--demo-hint", action="store_true", help=argparse.SUPPRESS)
+
+    p = command("init", cmd_init, "create a new register and print its id")
+    p.add_argument("--admin", required=True, metavar="NAME", help="user name of the first administrator")
+    p.add_argument("--admin-name", metavar="TEXT", help="the administrator's full name")
+    p.add_argument("--emergency-kit", type=Path, metavar="FILE.pdf", help="save the emergency kit PDF here")
+    p.add_argument("--agency-name", metavar="TEXT")
+    p.add_argument("--agency-address", metavar="TEXT")
+    p.add_argument("--agency-email", metavar="EMAIL")
+    p.add_argument("--ico-number", metavar="NUMBER")
+
+    p = command("demo", cmd_demo, "create a new register filled with fictional demo data")
+
+    command("verify", cmd_verify, "check encryption, integrity, foreign keys and the audit chain")
+
+    p = command("backup", cmd_backup, "write an encrypted backup protected by its own password")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.add_argument("--backup-password-stdin", action="store_true",
+                   help="read the backup password from the next line of standard input")
+
+    p = command("restore", cmd_restore, "restore a backup into a new register folder")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--backup-password-stdin", action="store_true",
+                   help="read the backup password from the first line of standard input")
+
+    p = command("users", cmd_users, "staff accounts (administrators only)")
+    users = p.add_subparsers(dest="users_command", required=True, parser_class=_Parser)
+    u = users.add_parser("list", help="list staff accounts")
+    _add_common(u, top=False)
+    u = users.add_parser("add", help="add a staff account (its password: the next line of stdin)")
+    _add_common(u, top=False)
+    u.add_argument("name", metavar="NAME")
+    u.add_argument("--role", choices=["admin", "staff"], default="staff")
+    u.add_argument("--display-name", metavar="TEXT")
+    for verb, text in (("disable", "disable an account, remove its key slot and re-key the register"),
+                       ("enrol-totp", "start TOTP enrolment and print the otpauth:// URI")):
+        u = users.add_parser(verb, help=text)
+        _add_common(u, top=False)
+        u.add_argument("name", metavar="NAME")
+    u = users.add_parser("enable", help="enable a disabled account with a new password (next line of stdin)")
+    _add_common(u, top=False)
+    u.add_argument("name", metavar="NAME")
+    u = users.add_parser("passwd", help="set a new password (next line of stdin)")
+    _add_common(u, top=False)
+    u.add_argument("name", metavar="NAME")
+    u = users.add_parser("confirm-totp", help="activate TOTP with a code from the app")
+    _add_common(u, top=False)
+    u.add_argument("name", metavar="NAME")
+    u.add_argument("--code", required=True, metavar="CODE")
+
+    p = command("audit", cmd_audit, "list the audit log, newest first (administrators only)")
+    p.add_argument("--actor", metavar="NAME")
+    p.add_argument("--action", metavar="ACTION")
+    p.add_argument("--limit", type=int, default=100)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, io: Io | None = None) -> int:
+    from hartdesk import logsetup
+
+    io = io or Io()
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    logsetup.configure()
+    if args.command is None:
+        args.command, args.handler = "gui", cmd_gui
+    try:
+        return args.handler(args, io)
+    except HartdeskError as exc:
+        io.stderr.write(f"hartdesk: {exc.message}\n")
+        return 1
+    except KeyboardInterrupt:
+        io.stderr.write("hartdesk: interrupted.\n")
+        return 1
+    except Exception:
+        log.exception("unexpected error in command %s", args.command)
+        io.stderr.write(f"hartdesk: an unexpected error stopped the command. Details are in {paths.log_file()}\n")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

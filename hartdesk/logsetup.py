@@ -1,0 +1,26 @@
+"""Logging to a rotating file in the log folder. Messages name actions and references, never secrets or
+personal data: callers log ids and roles, not names, passwords, keys or codes."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+
+from hartdesk import paths
+
+
+def configure(verbose: bool = False) -> None:
+    root = logging.getLogger()
+    if any(getattr(h, "_hartdesk", False) for h in root.handlers):
+        return
+    try:
+        paths.log_dir().mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            paths.log_file(), maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+        )
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler._hartdesk = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)

@@ -1,0 +1,1 @@
+"""Key slots, staff sign-in, TOTP and throttling, the audit chain and (later) the credentials vault."""

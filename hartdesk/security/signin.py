@@ -1,0 +1,278 @@
+"""Staff sign-in: password (unwraps the data key), then a TOTP code where the account has one.
+
+:func:`begin` does the slow part (Argon2id) and opens the register; :class:`PendingSignIn` finishes with the TOTP
+code, so the GUI can ask for the code without deriving the key twice. Failures of either step are throttled per
+account (see :mod:`hartdesk.security.throttle`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from hartdesk import settings as settings_mod
+from hartdesk.errors import (
+    HartdeskError,
+    PermissionDeniedError,
+    SignInError,
+    TotpRequiredError,
+)
+from hartdesk.models import Role, StaffMember
+from hartdesk.security import audit, totp
+from hartdesk.security.keyslots import KeyFile, Slot
+from hartdesk.security.throttle import Throttle
+from hartdesk.storage import register as register_mod
+from hartdesk.storage.register import PENDING_KEYS_JSON, OpenRegister
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], float]
+RECOVERY_ACCOUNT = "recovery"
+WRONG_CREDENTIALS = "The user name or password is not correct."
+
+
+@dataclass(frozen=True)
+class Identity:
+    staff_id: int
+    username: str
+    display_name: str
+    role: Role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+class SignedIn:
+    """A person signed in to an open register. ``lock()`` drops the key."""
+
+    def __init__(
+        self,
+        register: OpenRegister,
+        identity: Identity,
+        clock: Clock = time.time,
+        second_factor_at: float | None = None,
+        via_recovery: bool = False,
+        must_change_password: bool = False,
+    ) -> None:
+        self.register = register
+        self.identity = identity
+        self.clock = clock
+        self.second_factor_at = second_factor_at
+        self.via_recovery = via_recovery
+        self.must_change_password = must_change_password
+
+    @property
+    def username(self) -> str:
+        return self.identity.username
+
+    def require_admin(self) -> None:
+        if not self.identity.is_admin:
+            raise PermissionDeniedError("Only an administrator can do this.")
+
+    def settings(self) -> settings_mod.Settings:
+        with self.register.session() as session:
+            return settings_mod.load(session)
+
+    def audit(self, action: str, target: str = "", details: dict[str, object] | None = None) -> None:
+        with self.register.session() as session:
+            audit.record(session, self.username, action, target, details)
+
+    def has_fresh_second_factor(self) -> bool:
+        """True while a TOTP code proved in this session is younger than the step-up window."""
+        if self.second_factor_at is None:
+            return False
+        window = self.settings().step_up_minutes * 60
+        return self.clock() - self.second_factor_at <= window
+
+    def step_up(self, code: str) -> None:
+        """Prove the second factor again (e.g. before revealing a secret)."""
+        _check_totp(self.register, self.identity.staff_id, code, self.clock, _throttle(self.register, self.clock),
+                    self.register.keyfile.lookup_for(self.username))
+        self.second_factor_at = self.clock()
+        self.audit("signin.step_up", f"staff:{self.username}")
+
+    def lock(self) -> None:
+        self.register.close()
+
+
+def _throttle(reg_or_keyfile: OpenRegister | KeyFile, clock: Clock) -> Throttle:
+    return Throttle(reg_or_keyfile.register_id, clock)
+
+
+def _unlock(path: Path, keyfile: KeyFile, slot: Slot, secret: str) -> list[tuple[KeyFile, bytes]]:
+    """Unlock ``slot`` and, after an interrupted re-key, the same slot in keys.json.pending."""
+    candidates = [(keyfile, keyfile.unlock(slot, secret))]
+    pending_path = path / PENDING_KEYS_JSON
+    if pending_path.exists():
+        try:
+            pending = KeyFile.load(pending_path)
+            pending_slot = next((s for s in pending.slots if s.id == slot.id), None)
+            if pending_slot is not None:
+                candidates.append((pending, pending.unlock(pending_slot, secret)))
+        except HartdeskError:
+            pass
+    return candidates
+
+
+def _check_totp(reg: OpenRegister, staff_id: int, code: str, clock: Clock, throttle: Throttle, account: str) -> None:
+    throttle.check(account)
+    with reg.session() as session:
+        member = session.get(StaffMember, staff_id)
+        if member is None or not member.totp_secret or not member.totp_confirmed:
+            raise SignInError("This account has no TOTP code set up yet.")
+        step = totp.accepted_step(member.totp_secret, code, clock(), member.totp_last_step)
+        if step is None:
+            audit.record(session, member.username, "signin.totp_failed", f"staff:{member.username}")
+        else:
+            member.totp_last_step = step
+    if step is None:
+        throttle.failed(account)
+        raise SignInError("The TOTP code is not correct, or it was already used. Wait for the next code.")
+    throttle.succeeded(account)
+
+
+class PendingSignIn:
+    """The password was right and the register is open; the TOTP code may still be needed."""
+
+    def __init__(self, reg: OpenRegister, member: StaffMember, require_totp_for_all: bool, clock: Clock) -> None:
+        self.register = reg
+        self.identity = Identity(member.id, member.username, member.display_name, member.role)
+        self.needs_totp = bool(member.totp_confirmed)
+        # The policy asks for TOTP but this account has none yet: it must enrol before it can work.
+        self.needs_enrolment = require_totp_for_all and not member.totp_confirmed
+        self.must_change_password = member.must_change_password
+        self._clock = clock
+
+    def finish(self, code: str | None = None) -> SignedIn:
+        second_factor_at = None
+        if self.needs_totp:
+            if not code:
+                raise TotpRequiredError("Enter the 6-digit code from your authenticator app.")
+            account = self.register.keyfile.lookup_for(self.identity.username)
+            _check_totp(self.register, self.identity.staff_id, code, self._clock,
+                        _throttle(self.register, self._clock), account)
+            second_factor_at = self._clock()
+        signed_in = SignedIn(
+            self.register,
+            self.identity,
+            self._clock,
+            second_factor_at=second_factor_at,
+            must_change_password=self.must_change_password,
+        )
+        signed_in.audit("signin", f"staff:{self.identity.username}", {"totp": second_factor_at is not None})
+        log.info("signed in (role %s)", self.identity.role.value)
+        return signed_in
+
+    def cancel(self) -> None:
+        self.register.close()
+
+
+def begin(path: Path, username: str, password: str, clock: Clock = time.time) -> PendingSignIn:
+    """Check the password, open the register; raise a clear error for every way this can fail."""
+    keyfile = register_mod.load_keyfile(path)
+    throttle = _throttle(keyfile, clock)
+    account = keyfile.lookup_for(username)
+    throttle.check(account)
+    slot = keyfile.find_staff_slot(username)
+    try:
+        if slot is None:
+            raise SignInError(WRONG_CREDENTIALS)
+        candidates = _unlock(path, keyfile, slot, password)
+    except SignInError:
+        throttle.failed(account)
+        raise SignInError(WRONG_CREDENTIALS) from None
+    reg = register_mod.open_with_key(path, candidates)
+    try:
+        with reg.session() as session:
+            member = session.execute(
+                select(StaffMember).where(StaffMember.username == username.strip())
+            ).scalar_one_or_none()
+            if member is None:
+                member = session.execute(
+                    select(StaffMember).where(StaffMember.username.ilike(username.strip()))
+                ).scalar_one_or_none()
+            if member is None or not member.active:
+                raise SignInError("This account is disabled. Ask an administrator.")
+            policy = settings_mod.load(session).require_totp_for_all
+            session.expunge(member)
+    except BaseException:
+        reg.close()
+        raise
+    throttle.succeeded(account)
+    return PendingSignIn(reg, member, policy, clock)
+
+
+def sign_in(path: Path, username: str, password: str, totp_code: str | None = None,
+            clock: Clock = time.time) -> SignedIn:
+    """Password and (where enrolled) TOTP in one call: the command line's way in."""
+    pending = begin(path, username, password, clock)
+    try:
+        if pending.needs_enrolment:
+            raise TotpRequiredError(
+                "This account must set up a TOTP code before it can be used. Sign in to the hartdesk window "
+                "to set it up, or ask an administrator."
+            )
+        return pending.finish(totp_code)
+    except BaseException:
+        pending.cancel()
+        raise
+
+
+class RecoverySignIn:
+    """The recovery key opened the register: an admin must now be given a new password."""
+
+    def __init__(self, reg: OpenRegister, clock: Clock) -> None:
+        self.register = reg
+        self._clock = clock
+
+    def admins(self) -> list[str]:
+        with self.register.session() as session:
+            return list(
+                session.execute(
+                    select(StaffMember.username)
+                    .where(StaffMember.role == Role.ADMIN, StaffMember.active.is_(True))
+                    .order_by(StaffMember.username)
+                ).scalars()
+            )
+
+    def set_new_password(self, username: str, new_password: str) -> SignedIn:
+        from hartdesk.security import staff
+
+        staff.check_password_quality(new_password, [username])
+        with self.register.session() as session:
+            member = session.execute(
+                select(StaffMember).where(StaffMember.username == username, StaffMember.role == Role.ADMIN)
+            ).scalar_one_or_none()
+            if member is None or not member.active:
+                raise SignInError("Choose one of the register's administrators.")
+            identity = Identity(member.id, member.username, member.display_name, member.role)
+            member.must_change_password = False
+            audit.record(session, username, "signin.recovery", f"staff:{username}")
+            audit.record(session, username, "staff.password_reset", f"staff:{username}", {"by": "recovery key"})
+        self.register.keyfile.add_slot("staff", new_password, self.register.data_key, username=username)
+        self.register.save_keyfile()
+        return SignedIn(self.register, identity, self._clock, via_recovery=True)
+
+    def cancel(self) -> None:
+        self.register.close()
+
+
+def begin_recovery(path: Path, recovery_key: str, clock: Clock = time.time) -> RecoverySignIn:
+    from hartdesk.security.keyslots import normalise_recovery_key
+
+    keyfile = register_mod.load_keyfile(path)
+    throttle = _throttle(keyfile, clock)
+    throttle.check(RECOVERY_ACCOUNT)
+    slot = keyfile.recovery_slot()
+    try:
+        candidates = _unlock(path, keyfile, slot, normalise_recovery_key(recovery_key))
+    except SignInError:
+        throttle.failed(RECOVERY_ACCOUNT)
+        raise SignInError("The recovery key is not correct. Check it against your emergency kit.") from None
+    throttle.succeeded(RECOVERY_ACCOUNT)
+    return RecoverySignIn(register_mod.open_with_key(path, candidates), clock)

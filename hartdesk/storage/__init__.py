@@ -1,0 +1,1 @@
+"""Opening the register (SQLCipher), migrations, backup and restore, integrity checks."""
