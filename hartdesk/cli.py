@@ -25,8 +25,9 @@ Handler = Callable[[argparse.Namespace, "Io"], int]
 class Io:
     """Standard streams, injectable for tests; reads passwords line by line from stdin."""
 
-    def __init__(self, stdin: IO[str] | None = None, stdout: IO[str] | None = None,
-                 stderr: IO[str] | None = None) -> None:
+    def __init__(
+        self, stdin: IO[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None
+    ) -> None:
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
@@ -43,16 +44,27 @@ class Io:
 
 # -- options shared by every command (accepted before or after the command name) ----------------------------------
 
+
 def _add_common(parser: argparse.ArgumentParser, top: bool) -> None:
     default: Any = None if top else argparse.SUPPRESS
-    parser.add_argument("--register", type=Path, default=default, metavar="DIR",
-                        help="register folder (default: HARTDESK_REGISTER or the user data folder)")
+    parser.add_argument(
+        "--register",
+        type=Path,
+        default=default,
+        metavar="DIR",
+        help="register folder (default: HARTDESK_REGISTER or the user data folder)",
+    )
     parser.add_argument("--user", default=default, metavar="NAME", help="staff user name to sign in as")
     parser.add_argument("--totp", default=default, metavar="CODE", help="TOTP code, where the account has TOTP")
-    parser.add_argument("--password-stdin", action="store_true", default=False if top else argparse.SUPPRESS,
-                        help="read the password from the first line of standard input")
-    parser.add_argument("--json", action="store_true", default=False if top else argparse.SUPPRESS,
-                        help="print data as JSON")
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="read the password from the first line of standard input",
+    )
+    parser.add_argument(
+        "--json", action="store_true", default=False if top else argparse.SUPPRESS, help="print data as JSON"
+    )
 
 
 def _register_dir(args: argparse.Namespace) -> Path:
@@ -107,12 +119,18 @@ def _emit(args: argparse.Namespace, io: Io, data: Any, lines: Sequence[str]) -> 
 
 # -- commands -------------------------------------------------------------------------------------------------------
 
+
 def cmd_gui(args: argparse.Namespace, io: Io) -> int:
     import importlib
 
     app = importlib.import_module("hartdesk.ui.app")
-    return int(app.run(register_dir=args.register, smoke_test=getattr(args, "smoke_test", False),
-                       demo=getattr(args, "demo_hint", False)))
+    return int(
+        app.run(
+            register_dir=args.register,
+            smoke_test=getattr(args, "smoke_test", False),
+            demo=getattr(args, "demo_hint", False),
+        )
+    )
 
 
 def cmd_init(args: argparse.Namespace, io: Io) -> int:
@@ -128,10 +146,16 @@ def cmd_init(args: argparse.Namespace, io: Io) -> int:
     path = _register_dir(args)
     created, reg = register_mod.create(path, admin, args.admin_name or admin, password)
     try:
-        agency = {k: v for k, v in {
-            "agency_name": args.agency_name, "agency_address": args.agency_address,
-            "agency_email": args.agency_email, "agency_ico_number": args.ico_number,
-        }.items() if v}
+        agency = {
+            k: v
+            for k, v in {
+                "agency_name": args.agency_name,
+                "agency_address": args.agency_address,
+                "agency_email": args.agency_email,
+                "agency_ico_number": args.ico_number,
+            }.items()
+            if v
+        }
         if agency:
             with reg.session() as session:
                 settings_mod.save(session, settings_mod.Settings(**agency))
@@ -181,12 +205,15 @@ def cmd_verify(args: argparse.Namespace, io: Io) -> int:
     who = _sign_in(args, io)
     try:
         checks = verify(who.register)
-        who.audit("register.verified", f"register:{who.register.register_id}",
-                  {"ok": all(c.ok for c in checks)})
+        who.audit("register.verified", f"register:{who.register.register_id}", {"ok": all(c.ok for c in checks)})
     finally:
         who.lock()
-    _emit(args, io, [c.__dict__ for c in checks],
-          [f"{'ok    ' if c.ok else 'FAILED'} {c.name}: {c.detail}" for c in checks])
+    _emit(
+        args,
+        io,
+        [c.__dict__ for c in checks],
+        [f"{'ok    ' if c.ok else 'FAILED'} {c.name}: {c.detail}" for c in checks],
+    )
     failed = [c for c in checks if not c.ok]
     if failed:
         io.stderr.write(f"The register failed {len(failed)} check(s): {failed[0].name} ({failed[0].detail}).\n")
@@ -237,9 +264,16 @@ def cmd_users(args: argparse.Namespace, io: Io) -> int:
     try:
         if args.users_command == "list":
             rows = staff.list_staff(who)
-            _emit(args, io, [r.__dict__ | {"role": r.role.value} for r in rows], [
-                f"{r.username:<20} {r.role.value:<6} {'active' if r.active else 'disabled':<9} "
-                f"{'TOTP' if r.totp_enrolled else 'no TOTP'}  {r.display_name}" for r in rows])
+            _emit(
+                args,
+                io,
+                [r.__dict__ | {"role": r.role.value} for r in rows],
+                [
+                    f"{r.username:<20} {r.role.value:<6} {'active' if r.active else 'disabled':<9} "
+                    f"{'TOTP' if r.totp_enrolled else 'no TOTP'}  {r.display_name}"
+                    for r in rows
+                ],
+            )
         elif args.users_command == "add":
             password = _new_password(args, io, args.name)
             row = staff.add_staff(who, args.name, args.display_name or args.name, Role(args.role), password)
@@ -273,12 +307,17 @@ def cmd_audit(args: argparse.Namespace, io: Io) -> int:
             rows = audit.query(session, actor=args.actor, action=args.action, limit=args.limit)
     finally:
         who.lock()
-    _emit(args, io, [r.__dict__ for r in rows],
-          [f"{r.id:>6} {r.at:%Y-%m-%d %H:%M:%S} {r.actor:<16} {r.action:<28} {r.target}" for r in rows])
+    _emit(
+        args,
+        io,
+        [r.__dict__ for r in rows],
+        [f"{r.id:>6} {r.at:%Y-%m-%d %H:%M:%S} {r.actor:<16} {r.action:<28} {r.target}" for r in rows],
+    )
     return 0
 
 
 # -- parser -----------------------------------------------------------------------------------------------------------
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -316,13 +355,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("backup", cmd_backup, "write an encrypted backup protected by its own password")
     p.add_argument("--out", type=Path, required=True, metavar="FILE")
-    p.add_argument("--backup-password-stdin", action="store_true",
-                   help="read the backup password from the next line of standard input")
+    p.add_argument(
+        "--backup-password-stdin",
+        action="store_true",
+        help="read the backup password from the next line of standard input",
+    )
 
     p = command("restore", cmd_restore, "restore a backup into a new register folder")
     p.add_argument("file", type=Path, metavar="FILE")
-    p.add_argument("--backup-password-stdin", action="store_true",
-                   help="read the backup password from the first line of standard input")
+    p.add_argument(
+        "--backup-password-stdin",
+        action="store_true",
+        help="read the backup password from the first line of standard input",
+    )
 
     p = command("users", cmd_users, "staff accounts (administrators only)")
     users = p.add_subparsers(dest="users_command", required=True, parser_class=_Parser)
@@ -333,8 +378,10 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("name", metavar="NAME")
     u.add_argument("--role", choices=["admin", "staff"], default="staff")
     u.add_argument("--display-name", metavar="TEXT")
-    for verb, text in (("disable", "disable an account, remove its key slot and re-key the register"),
-                       ("enrol-totp", "start TOTP enrolment and print the otpauth:// URI")):
+    for verb, text in (
+        ("disable", "disable an account, remove its key slot and re-key the register"),
+        ("enrol-totp", "start TOTP enrolment and print the otpauth:// URI"),
+    ):
         u = users.add_parser(verb, help=text)
         _add_common(u, top=False)
         u.add_argument("name", metavar="NAME")

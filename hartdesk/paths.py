@@ -63,3 +63,13 @@ def backup_dir(register_id: str) -> Path:
 
 def log_file() -> Path:
     return log_dir() / "hartdesk.log"
+
+
+def resources_dir() -> Path:
+    """Fonts, icons and wording shipped with hartdesk (beside the package, or inside a PyInstaller bundle)."""
+    import sys
+
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"

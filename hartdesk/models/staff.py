@@ -22,8 +22,9 @@ class StaffMember(Base):
     id: Mapped[intpk]
     username: Mapped[str80] = mapped_column(unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[Role] = mapped_column(Enum(Role, values_callable=lambda e: [m.value for m in e], native_enum=False,
-                                            length=20))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, values_callable=lambda e: [m.value for m in e], native_enum=False, length=20)
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[timestamp]
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

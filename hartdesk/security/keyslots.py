@@ -204,9 +204,7 @@ class KeyFile:
         private = X25519PrivateKey.generate()
         public_raw = private.public_key().public_bytes_raw()
         nonce = secrets.token_bytes(12)
-        private_ct = AESGCM(kek).encrypt(
-            nonce, private.private_bytes_raw(), _aad(self.register_id, slot_id, "private")
-        )
+        private_ct = AESGCM(kek).encrypt(nonce, private.private_bytes_raw(), _aad(self.register_id, slot_id, "private"))
         lookup = self.lookup_for(username) if username is not None else None
         slot = Slot(
             id=slot_id,

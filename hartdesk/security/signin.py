@@ -91,8 +91,14 @@ class SignedIn:
 
     def step_up(self, code: str) -> None:
         """Prove the second factor again (e.g. before revealing a secret)."""
-        _check_totp(self.register, self.identity.staff_id, code, self.clock, _throttle(self.register, self.clock),
-                    self.register.keyfile.lookup_for(self.username))
+        _check_totp(
+            self.register,
+            self.identity.staff_id,
+            code,
+            self.clock,
+            _throttle(self.register, self.clock),
+            self.register.keyfile.lookup_for(self.username),
+        )
         self.second_factor_at = self.clock()
         self.audit("signin.step_up", f"staff:{self.username}")
 
@@ -154,9 +160,17 @@ class PendingSignIn:
             if not code:
                 raise TotpRequiredError("Enter the 6-digit code from your authenticator app.")
             account = self.register.keyfile.lookup_for(self.identity.username)
-            _check_totp(self.register, self.identity.staff_id, code, self._clock,
-                        _throttle(self.register, self._clock), account)
+            _check_totp(
+                self.register,
+                self.identity.staff_id,
+                code,
+                self._clock,
+                _throttle(self.register, self._clock),
+                account,
+            )
             second_factor_at = self._clock()
+        else:
+            _throttle(self.register, self._clock).succeeded(self.register.keyfile.lookup_for(self.identity.username))
         signed_in = SignedIn(
             self.register,
             self.identity,
@@ -203,12 +217,14 @@ def begin(path: Path, username: str, password: str, clock: Clock = time.time) ->
     except BaseException:
         reg.close()
         raise
-    throttle.succeeded(account)
+    # The failure count is cleared only when the whole sign-in succeeds (see PendingSignIn.finish), so a right
+    # password does not wipe out a run of wrong TOTP codes.
     return PendingSignIn(reg, member, policy, clock)
 
 
-def sign_in(path: Path, username: str, password: str, totp_code: str | None = None,
-            clock: Clock = time.time) -> SignedIn:
+def sign_in(
+    path: Path, username: str, password: str, totp_code: str | None = None, clock: Clock = time.time
+) -> SignedIn:
     """Password and (where enrolled) TOTP in one call: the command line's way in."""
     pending = begin(path, username, password, clock)
     try:

@@ -140,9 +140,11 @@ def disable_staff(who: SignedIn, username: str) -> None:
         if not member.active:
             raise ValidationError(f"{username} is already disabled.")
         if member.role is Role.ADMIN:
-            admins = session.execute(
-                select(StaffMember).where(StaffMember.role == Role.ADMIN, StaffMember.active.is_(True))
-            ).scalars().all()
+            admins = (
+                session.execute(select(StaffMember).where(StaffMember.role == Role.ADMIN, StaffMember.active.is_(True)))
+                .scalars()
+                .all()
+            )
             if len(admins) <= 1:
                 raise PermissionDeniedError("The register must keep at least one active administrator.")
         member.active = False

@@ -53,9 +53,7 @@ class Throttle:
         retry_at = float(entry.get("retry_at", 0.0))
         if retry_at > self._clock():
             when = datetime.fromtimestamp(retry_at).strftime("%H:%M:%S")
-            raise ThrottledError(
-                f"Too many failed attempts for this account. Try again at {when}.", retry_at=retry_at
-            )
+            raise ThrottledError(f"Too many failed attempts for this account. Try again at {when}.", retry_at=retry_at)
 
     def failed(self, account: str) -> None:
         data = self._read()

@@ -63,7 +63,11 @@ def write_backup(reg: OpenRegister, out: Path, password: str) -> Path:
         conn.execute(f"CREATE TABLE backup.{BACKUP_TABLE} (format TEXT, made_at TEXT, keys_json TEXT)")
         conn.execute(
             f"INSERT INTO backup.{BACKUP_TABLE} VALUES (?, ?, ?)",
-            (BACKUP_FORMAT, datetime.now(UTC).isoformat(timespec="seconds"), json.dumps(reg.keyfile.to_json())),
+            (
+                BACKUP_FORMAT,
+                datetime.now(UTC).isoformat(timespec="seconds"),
+                json.dumps(reg.keyfile.to_json()),
+            ),
         )
         conn.execute("DETACH DATABASE backup")
         conn.close()
@@ -73,8 +77,10 @@ def write_backup(reg: OpenRegister, out: Path, password: str) -> Path:
         conn.close()
         tmp.unlink(missing_ok=True)
         if _is_disk_full(exc):
-            raise BackupError(f"There is not enough free space to write the backup to {out.parent}. "
-                              "Nothing was changed; free some space or choose another place.") from exc
+            raise BackupError(
+                f"There is not enough free space to write the backup to {out.parent}. "
+                "Nothing was changed; free some space or choose another place."
+            ) from exc
         if isinstance(exc, BackupError):
             raise
         raise BackupError(f"The backup could not be written to {out}: {_plain(exc)}") from exc
@@ -114,7 +120,7 @@ def restore(backup_file: Path, password: str, register_dir: Path) -> str:
         raise BackupError(f"There is no backup file at {backup_file}.")
     if register_dir.exists() and any(register_dir.iterdir()):
         raise RegisterExistsError(f"The folder {register_dir} is not empty; restore into a new folder.")
-    probe = sqlcipher.connect(f"file:{backup_file}?mode=ro", uri=True)
+    probe = sqlcipher.connect(f"{backup_file.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
         _open_with_password(probe, password)
         row = probe.execute(f"SELECT format, keys_json FROM {BACKUP_TABLE}").fetchone()

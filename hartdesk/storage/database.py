@@ -48,7 +48,8 @@ def check_readable(path: Path, key: bytes) -> None:
     """Prove the key opens the file and every page's HMAC holds, without writing anything."""
     import sqlcipher3.dbapi2 as sqlcipher
 
-    conn = sqlcipher.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    # immutable: no -wal/-shm files are created, so a damaged or unreadable file is never touched.
+    conn = sqlcipher.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
     try:
         conn.execute(_key_pragma(key))
         conn.execute("PRAGMA cipher_log_level = NONE")

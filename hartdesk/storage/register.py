@@ -122,8 +122,7 @@ def _acquire_lock(path: Path) -> object:
         lock.acquire()
     except Timeout as exc:
         raise RegisterInUseError(
-            "This register is already open in another hartdesk window on this computer. "
-            "Close that window first."
+            "This register is already open in another hartdesk window on this computer. Close that window first."
         ) from exc
     _open_in_this_process.add(resolved)
     return lock
@@ -187,9 +186,9 @@ class CreatedRegister:
     created_at: datetime
 
 
-def create(path: Path, admin_username: str, admin_display_name: str, admin_password: str) -> tuple[
-    CreatedRegister, OpenRegister
-]:
+def create(
+    path: Path, admin_username: str, admin_display_name: str, admin_password: str
+) -> tuple[CreatedRegister, OpenRegister]:
     """Create a new register folder with its first admin; returns it open, signed in as nobody yet."""
     from hartdesk.models import Role, StaffMember
     from hartdesk.models.base import utcnow
@@ -231,5 +230,3 @@ def create(path: Path, admin_username: str, admin_display_name: str, admin_passw
         audit.record(session, admin_username, "register.created", f"register:{keyfile.register_id}")
     log.info("created register %s", keyfile.register_id)
     return CreatedRegister(path, keyfile.register_id, recovery_key, created_at), reg
-
-
