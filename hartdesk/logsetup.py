@@ -11,8 +11,12 @@ from hartdesk import paths
 
 def configure(verbose: bool = False) -> None:
     root = logging.getLogger()
-    if any(getattr(h, "_hartdesk", False) for h in root.handlers):
-        return
+    target = str(paths.log_file())
+    for old in [h for h in root.handlers if getattr(h, "_hartdesk", None) is not None]:
+        if old._hartdesk == target:  # type: ignore[attr-defined]
+            return
+        root.removeHandler(old)  # HARTDESK_HOME moved (tests): log to the new place
+        old.close()
     try:
         paths.log_dir().mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
@@ -21,6 +25,6 @@ def configure(verbose: bool = False) -> None:
     except OSError:
         handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler._hartdesk = True  # type: ignore[attr-defined]
+    handler._hartdesk = target  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)

@@ -193,3 +193,22 @@ def test_no_traceback_for_a_missing_register_in_a_real_process(tmp_path: Path) -
 def test_version() -> None:
     result = subprocess.run([sys.executable, "-m", "hartdesk.cli", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("hartdesk ")
+
+
+def test_the_log_holds_no_secrets_or_personal_data(register_dir: Path, tmp_path: Path) -> None:
+    from hartdesk import paths
+    from tests.conftest import AGENCY_NAME
+
+    base = ["--register", str(register_dir), "--user", ADMIN, "--password-stdin"]
+    run("users", "add", "carol", "--display-name", "Carol Øverby", *base,
+        stdin=f"{ADMIN_PASSWORD}\nPlum-Orchard-Kettle-55\n")
+    _, uri, _ = run("users", "enrol-totp", "carol", *base, stdin=ADMIN_PASSWORD + "\n")
+    run("backup", "--out", str(tmp_path / "b"), "--backup-password-stdin", *base,
+        stdin=f"{ADMIN_PASSWORD}\nBackup-Pass-For-Tests\n")
+    run("verify", "--register", str(register_dir), "--user", ADMIN, "--password-stdin", stdin="wrong\n")
+    log_text = paths.log_file().read_text(encoding="utf-8")
+    assert "signed in" in log_text  # the log is really being written
+    secret = pyotp.parse_uri(uri.strip()).secret
+    for needle in (ADMIN_PASSWORD, "Plum-Orchard-Kettle-55", "Backup-Pass-For-Tests", secret, "Carol Øverby",
+                   AGENCY_NAME, "carol"):
+        assert needle not in log_text
