@@ -13,10 +13,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from hartdesk import __version__, paths
 from hartdesk.errors import HartdeskError, ValidationError
+
+if TYPE_CHECKING:
+    from hartdesk.security.signin import SignedIn
 
 log = logging.getLogger(__name__)
 Handler = Callable[[argparse.Namespace, "Io"], int]
@@ -101,7 +104,7 @@ def _new_password(args: argparse.Namespace, io: Io, who: str) -> str:
     raise ValidationError("Give the new password on the second line of --password-stdin or in HARTDESK_NEW_PASSWORD.")
 
 
-def _sign_in(args: argparse.Namespace, io: Io):  # type: ignore[no-untyped-def]
+def _sign_in(args: argparse.Namespace, io: Io) -> SignedIn:
     from hartdesk.security.signin import sign_in
 
     if not args.user:

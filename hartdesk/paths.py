@@ -7,6 +7,7 @@ register folder. Nothing else in hartdesk calls platformdirs.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from hartdesk import APP_NAME
@@ -15,13 +16,13 @@ from hartdesk import APP_NAME
 def _platform_dir(kind: str) -> Path:
     import platformdirs
 
-    getter = {
+    getters: dict[str, Callable[..., str]] = {
         "data": platformdirs.user_data_dir,
         "state": platformdirs.user_state_dir,
         "log": platformdirs.user_log_dir,
         "config": platformdirs.user_config_dir,
-    }[kind]
-    return Path(getter(APP_NAME, appauthor=False))
+    }
+    return Path(getters[kind](APP_NAME, appauthor=False))
 
 
 def _dir(kind: str) -> Path:

@@ -42,6 +42,9 @@ class Settings:
         return replace(self, **changes)
 
 
+_DEFAULTS = Settings()
+
+
 def label(name: str) -> str:
     return next(f.metadata["label"] for f in fields(Settings) if f.name == name)
 
@@ -71,7 +74,7 @@ def load(session: Session) -> Settings:
     for f in fields(Settings):
         if f.name in stored:
             try:
-                values[f.name] = type(f.default)(json.loads(stored[f.name]))
+                values[f.name] = type(getattr(_DEFAULTS, f.name))(json.loads(stored[f.name]))
             except (ValueError, TypeError):
                 continue  # an unreadable value falls back to the default
     return Settings(**values)

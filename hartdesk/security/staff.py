@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hartdesk.errors import PermissionDeniedError, ValidationError
 from hartdesk.models import Role, StaffMember
@@ -86,7 +87,7 @@ def check_username(username: str) -> str:
     return name
 
 
-def _member(session, username: str) -> StaffMember:  # type: ignore[no-untyped-def]
+def _member(session: Session, username: str) -> StaffMember:
     member = session.execute(select(StaffMember).where(StaffMember.username == username)).scalar_one_or_none()
     if member is None:
         raise ValidationError(f"There is no staff member called {username}.")

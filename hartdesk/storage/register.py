@@ -17,7 +17,13 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from hartdesk.errors import NotARegisterError, RegisterDamagedError, RegisterExistsError, RegisterInUseError
+from hartdesk.errors import (
+    BackupError,
+    NotARegisterError,
+    RegisterDamagedError,
+    RegisterExistsError,
+    RegisterInUseError,
+)
 from hartdesk.security.keyslots import RECOVERY, KeyFile, new_data_key, new_recovery_key
 from hartdesk.storage import database, migrate
 
@@ -157,7 +163,14 @@ def open_with_key(
         if migrate_with_backup:
             from hartdesk.storage import backup
 
-            migrate.upgrade(reg.engine, lambda rev: backup.snapshot(reg, reason=f"before-migration-from-{rev}"))
+            def take_backup(revision: str | None) -> None:
+                if backup.snapshot(reg, reason=f"before-migration-from-{revision}") is None:
+                    raise BackupError(
+                        "hartdesk could not back up the register before updating it, so it was not updated. "
+                        "Check there is free disk space and try again."
+                    )
+
+            migrate.upgrade(reg.engine, take_backup)
         else:
             migrate.upgrade(reg.engine)
     except BaseException:
