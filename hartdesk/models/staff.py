@@ -29,8 +29,10 @@ class StaffMember(Base):
     created_at: Mapped[timestamp]
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Base32 TOTP secret; pending until the first code confirms enrolment.
+    # The base32 TOTP secret in use, and a new one waiting for its first code: the old one keeps working until
+    # the new one is confirmed, so an abandoned enrolment never leaves an account without its second factor.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
     # The last accepted RFC 6238 time step: only later steps are accepted (no replays).
     totp_last_step: Mapped[int | None]

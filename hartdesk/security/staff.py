@@ -151,6 +151,7 @@ def disable_staff(who: SignedIn, username: str) -> None:
         member.active = False
         member.disabled_at = utcnow()
         member.totp_secret = None
+        member.totp_pending_secret = None
         member.totp_confirmed = False
         member.totp_last_step = None
         audit.record(session, who.username, "staff.disabled", f"staff:{username}")
@@ -195,15 +196,13 @@ def change_password(who: SignedIn, username: str, new_password: str) -> None:
 
 
 def start_totp_enrolment(who: SignedIn, username: str) -> str:
-    """Give the account a new (pending) TOTP secret and return its otpauth:// URI."""
+    """Give the account a new pending TOTP secret and return its otpauth:// URI (the old one keeps working)."""
     if username != who.username:
         who.require_admin()
     secret = totp.new_secret()
     with who.register.session() as session:
         member = _member(session, username)
-        member.totp_secret = secret
-        member.totp_confirmed = False
-        member.totp_last_step = None
+        member.totp_pending_secret = secret
         audit.record(session, who.username, "staff.totp_enrolment_started", f"staff:{username}")
     return totp.provisioning_uri(secret, username, TOTP_ISSUER)
 
@@ -214,11 +213,14 @@ def confirm_totp(who: SignedIn, username: str, code: str) -> None:
         who.require_admin()
     with who.register.session() as session:
         member = _member(session, username)
-        if not member.totp_secret:
+        if not member.totp_pending_secret:
             raise ValidationError(f"{username} has not started TOTP enrolment.")
-        step = totp.accepted_step(member.totp_secret, code, who.clock(), member.totp_last_step)
+        # A brand-new secret has never accepted a code, so there is nothing to replay yet.
+        step = totp.accepted_step(member.totp_pending_secret, code, who.clock(), None)
         if step is None:
             raise ValidationError("That code does not match. Check the time on the phone and try the next code.")
+        member.totp_secret = member.totp_pending_secret
+        member.totp_pending_secret = None
         member.totp_confirmed = True
         member.totp_last_step = step
         audit.record(session, who.username, "staff.totp_enrolled", f"staff:{username}")
@@ -232,6 +234,6 @@ def secret_of_pending_enrolment(who: SignedIn, username: str) -> str:
         who.require_admin()
     with who.register.session() as session:
         member = _member(session, username)
-        if not member.totp_secret or member.totp_confirmed:
+        if not member.totp_pending_secret:
             raise ValidationError("There is no TOTP enrolment in progress for this account.")
-        return member.totp_secret
+        return member.totp_pending_secret

@@ -125,3 +125,15 @@ def test_throttling_in_a_separate_process(register_dir: Path) -> None:
     )
     assert result.returncode == 1
     assert "Too many failed attempts" in result.stderr
+
+
+def test_abandoned_re_enrolment_keeps_the_working_code(register_dir: Path) -> None:
+    clock = FakeClock()
+    secret = _enrol(register_dir, STAFF, STAFF_PASSWORD, clock)
+    admin = sign_in(register_dir, ADMIN, ADMIN_PASSWORD, clock=clock)
+    new_secret = pyotp.parse_uri(staff.start_totp_enrolment(admin, STAFF)).secret
+    admin.lock()
+    with pytest.raises(SignInError):
+        sign_in(register_dir, STAFF, STAFF_PASSWORD, pyotp.TOTP(new_secret).at(clock.now), clock=clock)
+    clock.now += 30
+    sign_in(register_dir, STAFF, STAFF_PASSWORD, pyotp.TOTP(secret).at(clock.now), clock=clock).lock()
