@@ -7,8 +7,6 @@ from pathlib import Path
 
 from hartdesk import settings as settings_mod
 from hartdesk.errors import RegisterExistsError
-from hartdesk.security import audit
-from hartdesk.storage import register as register_mod
 
 DEMO_USER = "admin"
 DEMO_PASSWORD = "hartdesk-demo-2026"
@@ -30,6 +28,10 @@ class DemoRegister:
 
 
 def create_demo(path: Path, password: str = DEMO_PASSWORD) -> DemoRegister:
+    # Imported here: the GUI reads DEMO_USER/DEMO_PASSWORD on its start-up path, which must stay light.
+    from hartdesk.security import audit
+    from hartdesk.storage import register as register_mod
+
     if path.exists() and any(path.iterdir()):
         raise RegisterExistsError(f"{path} already exists; the demo makes a new register in an empty folder.")
     created, reg = register_mod.create(path, DEMO_USER, "Demo Administrator", password)

@@ -6,9 +6,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hartdesk.security.signin import SignedIn
 from hartdesk.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # SQLAlchemy stays off the path to the first window
+    from hartdesk.security.signin import SignedIn
 
 
 @dataclass

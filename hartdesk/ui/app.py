@@ -1,0 +1,179 @@
+"""Starting the GUI: the first-run wizard where there is no register yet, otherwise the sign-in dialog, then the main
+window.
+
+Start-up time is measured against a bare PySide6 window (``make bench``), so the path to the first window imports
+only Qt and hartdesk's light modules: SQLAlchemy, Argon2, reportlab, keyring and even qtawesome (whose qtpy layer
+costs more than a bare window) are imported by the work that needs them, after the first window is on screen.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+if TYPE_CHECKING:
+    from hartdesk.ui.context import AppContext
+    from hartdesk.ui.main_window import MainWindow
+
+APP_ICON = "fa5s.briefcase"
+APP_ICON_COLOUR = "#2a6f97"
+# The files that make a folder a register (hartdesk.storage.register.looks_like_register says the same, but
+# importing that module loads SQLAlchemy, which the first window must not wait for).
+REGISTER_FILES = ("register.db", "keys.json")
+
+
+class Folder(Enum):
+    REGISTER = "register"
+    NEW = "new"  # missing or empty: the first-run wizard creates a register there
+    FOREIGN = "foreign"  # something else lives there: hartdesk will not touch it
+
+
+def classify_folder(path: Path) -> Folder:
+    if all((path / name).is_file() for name in REGISTER_FILES):
+        return Folder.REGISTER
+    if not path.exists() or (path.is_dir() and not any(path.iterdir())):
+        return Folder.NEW
+    return Folder.FOREIGN
+
+
+def foreign_folder_message(path: Path) -> str:
+    return (
+        f"The folder {path} is not a hartdesk register, and it is not empty, so hartdesk will not create a new "
+        "register there. Choose another folder (hartdesk --register FOLDER), or move its files away."
+    )
+
+
+def app_icon() -> QIcon:
+    """The application's icon (qtawesome, imported on first use)."""
+    import qtawesome
+
+    return qtawesome.icon(APP_ICON, color=APP_ICON_COLOUR)
+
+
+class Startup(QObject):
+    """Shows the first window, then the main window once someone is signed in; quits when they are all gone."""
+
+    def __init__(self, app: QApplication, ctx: AppContext, smoke_test: bool) -> None:
+        QObject.__init__(self)
+        self.app = app
+        self.ctx = ctx
+        self.smoke_test = smoke_test
+        self.first_window: QWidget | None = None
+        self.main_window: MainWindow | None = None
+
+    def start(self, folder: Folder) -> None:
+        if folder is Folder.NEW:
+            self._show_wizard()
+        else:
+            self._show_signin()
+
+    def _shown(self, window: QWidget) -> None:
+        """The first window is on screen: the smoke test is over; otherwise decorate it."""
+        self.first_window = window
+        if self.smoke_test:
+            QTimer.singleShot(0, lambda: self.app.exit(0))
+            return
+        QTimer.singleShot(0, self._set_icon)
+
+    def _set_icon(self) -> None:
+        try:
+            self.app.setWindowIcon(app_icon())
+        except Exception:  # a missing icon font must not stop hartdesk
+            import logging
+
+            logging.getLogger(__name__).warning("the application icon could not be loaded", exc_info=True)
+
+    def _show_signin(self) -> None:
+        from hartdesk.ui.signin import SignInDialog
+
+        dialog = SignInDialog(self.ctx)
+
+        def finished(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted and dialog.signed_in is not None:
+                self.ctx.signed_in = dialog.signed_in
+                self._show_main_window()
+            else:
+                self.app.exit(0)
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.show()
+        self._shown(dialog)
+
+    def _show_wizard(self) -> None:
+        from hartdesk.ui.wizard import FirstRunWizard
+
+        wizard = FirstRunWizard(self.ctx)
+
+        def finished(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted and wizard.signed_in is not None:
+                self.ctx.signed_in = wizard.signed_in
+                self._show_main_window()
+            else:
+                self.app.exit(0)
+            wizard.deleteLater()
+
+        wizard.finished.connect(finished)
+        wizard.show()
+        self._shown(wizard)
+
+    def _show_main_window(self) -> None:
+        from hartdesk.ui.main_window import MainWindow
+
+        window = MainWindow(self.ctx)
+        window.closed.connect(lambda: self.app.exit(0))
+        self.main_window = window
+        window.show()
+
+
+def run(register_dir: Path | None, smoke_test: bool = False, demo: bool = False) -> int:
+    from hartdesk import APP_NAME, ORG_NAME, logsetup, paths
+    from hartdesk.ui import crash
+    from hartdesk.ui.context import AppContext
+    from hartdesk.ui.tasks import TaskRunner
+
+    logsetup.configure()
+    app = QApplication.instance() or QApplication(sys.argv[:1] or [APP_NAME])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationDisplayName("hartdesk")
+    app.setQuitOnLastWindowClosed(False)  # between the sign-in dialog and the main window no window is shown
+    crash.install_excepthook()
+
+    folder = register_dir if register_dir is not None else paths.default_register_dir()
+    kind = classify_folder(folder)
+    if kind is Folder.FOREIGN:
+        message = foreign_folder_message(folder)
+        sys.stderr.write(f"hartdesk: {message}\n")
+        box = QMessageBox(QMessageBox.Icon.Critical, "hartdesk", message)
+        box.setObjectName("foreign_folder_box")
+        if smoke_test:
+            box.show()
+            QTimer.singleShot(0, lambda: app.exit(1))
+            app.exec()
+        else:
+            box.exec()
+        return 1
+
+    credentials = None
+    if demo:
+        from hartdesk.demo import DEMO_PASSWORD, DEMO_USER
+
+        credentials = (DEMO_USER, DEMO_PASSWORD)
+    tasks = TaskRunner()
+    ctx = AppContext(register_dir=folder, tasks=tasks, demo_credentials=credentials)
+    startup = Startup(app, ctx, smoke_test)
+    startup.start(kind)
+    code = app.exec()
+    tasks.wait_for_all()
+    if ctx.signed_in is not None:
+        ctx.signed_in.lock()
+        ctx.signed_in = None
+    return int(code)

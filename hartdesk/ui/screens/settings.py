@@ -1,0 +1,607 @@
+"""The Settings screen (administrators): agency details, bank holidays, locking and TOTP policy; backups."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hartdesk import settings as settings_mod
+from hartdesk.errors import HartdeskError
+from hartdesk.security import audit
+from hartdesk.settings import Settings
+from hartdesk.storage import backup
+from hartdesk.ui.context import AppContext
+from hartdesk.ui.crash import show_error
+from hartdesk.ui.screens.base import Screen
+from hartdesk.ui.widgets import PasswordField
+
+ERROR_STYLE = "color: #a61b1b;"
+WARNING_STYLE = "color: #8a5a00;"
+OK_STYLE = "color: #1b6e2b;"
+BACKUP_FILTER = f"hartdesk backups (*{backup.BACKUP_SUFFIX});;All files (*)"
+ICO_WARNING = (
+    "This does not look like an ICO registration number (a Z followed by seven characters, for example "
+    "Z1234567). Check the ICO's register of fee payers; you can still save it."
+)
+
+
+def email_problem(address: str) -> str:
+    """Why ``address`` is not a usable email address (syntax only, never DNS); empty when it is."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return f"The contact email is not valid: {exc}"
+    return ""
+
+
+class _WorkDialog(QDialog):
+    """A small dialog whose OK button runs one piece of slow work in a task; problems show inline, in words."""
+
+    def __init__(self, ctx: AppContext, title: str, ok_text: str, parent: QWidget | None = None) -> None:
+        QDialog.__init__(self, parent)
+        self.ctx = ctx
+        self.setWindowTitle(title)
+        self.setMinimumWidth(480)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error_label")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self.layout_ = QVBoxLayout(self)
+
+    def finish_layout(self) -> None:
+        self.layout_.addWidget(self.error_label)
+        self.layout_.addWidget(self.buttons)
+
+    def show_problem(self, message: str, focus: QWidget | None = None) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))
+        if focus is not None:
+            focus.setFocus()
+
+    def run_work(self, fn: Callable[[], Any], on_done: Callable[[Any], None], serial: bool) -> None:
+        self.show_problem("")
+        self.ok_button.setEnabled(False)
+
+        def done(result: Any) -> None:
+            if shiboken6.isValid(self):
+                self.ok_button.setEnabled(True)
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.ok_button.setEnabled(True)
+            if isinstance(exc, HartdeskError):
+                self.show_problem(exc.message)
+            else:
+                show_error(self, exc)
+
+        self.ctx.tasks.run(fn, on_done=done, on_error=failed, serial=serial)
+
+    @Slot()
+    def _on_buttons_accepted(self) -> None:
+        self.submit()
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+
+class BackupDialog(_WorkDialog):
+    """Asks the backup password twice, then writes the backup (audited as ``register.backup``)."""
+
+    def __init__(self, ctx: AppContext, target: Path, parent: QWidget | None = None) -> None:
+        _WorkDialog.__init__(self, ctx, "Back up the register", "&Back up", parent)
+        self.setObjectName("backup_dialog")
+        self.target = target
+        self.written: Path | None = None
+        intro = QLabel(
+            f"The backup will be written to <b>{_escape(str(target))}</b>.<br><br>Choose a password for it. "
+            "Anyone with the file and this password can read the whole register, and without the password "
+            "the backup cannot be restored: keep it somewhere safe, apart from the file."
+        )
+        intro.setWordWrap(True)
+        self.password = PasswordField()
+        self.layout_.addWidget(intro)
+        self.layout_.addWidget(self.password)
+        self.finish_layout()
+        self.password.password_edit.setFocus()
+
+    def submit(self) -> None:
+        problem = self.password.problem()
+        if problem:
+            self.show_problem(problem, self.password.password_edit)
+            return
+        who, target, password = self.ctx.who, self.target, self.password.password()
+
+        def work() -> Path:
+            written = backup.write_backup(who.register, target, password)
+            who.audit("register.backup", f"register:{who.register.register_id}")
+            return written
+
+        self.run_work(work, self._on_written, serial=True)
+
+    def _on_written(self, written: Path) -> None:
+        self.written = written
+        self.password.clear()
+        self.accept()
+
+
+class RestoreDialog(_WorkDialog):
+    """Asks the backup's password and restores it into a new folder (a separate register; nothing here changes)."""
+
+    def __init__(self, ctx: AppContext, backup_file: Path, folder: Path, parent: QWidget | None = None) -> None:
+        _WorkDialog.__init__(self, ctx, "Restore a backup", "&Restore", parent)
+        self.setObjectName("restore_dialog")
+        self.backup_file = backup_file
+        self.folder = folder
+        intro = QLabel(
+            f"Restore <b>{_escape(str(backup_file))}</b><br>into the new register folder "
+            f"<b>{_escape(str(folder))}</b>.<br><br>The register open now is not changed."
+        )
+        intro.setWordWrap(True)
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("backup_password_edit")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.addRow("Backup &password:", self.password_edit)
+        self.layout_.addWidget(intro)
+        self.layout_.addLayout(form)
+        self.finish_layout()
+        self.password_edit.setFocus()
+        self.register_id: str | None = None
+
+    def submit(self) -> None:
+        password = self.password_edit.text()
+        if not password:
+            self.show_problem("Type the password that was chosen when the backup was made.", self.password_edit)
+            return
+        backup_file, folder = self.backup_file, self.folder
+        self.run_work(lambda: backup.restore(backup_file, password, folder), self._on_restored, serial=False)
+
+    def _on_restored(self, register_id: str) -> None:
+        self.register_id = register_id
+        self.password_edit.clear()
+        self.accept()
+
+    def show_problem(self, message: str, focus: QWidget | None = None) -> None:
+        _WorkDialog.show_problem(self, message, focus)
+        if message and focus is None:
+            self.password_edit.selectAll()
+            self.password_edit.setFocus()
+
+
+def _escape(text: str) -> str:
+    return html.escape(text)
+
+
+class SettingsScreen(Screen):
+    title = "Settings"
+    icon_name = "fa5s.cog"
+    admin_only = True
+
+    settings_saved = Signal(object)  # the Settings now in force (the main window re-reads its idle lock)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        Screen.__init__(self, ctx, parent)
+        self._generation = 0
+        self._loaded: Settings | None = None
+        label = settings_mod.label
+
+        # --- agency -----------------------------------------------------------------------------------------
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("agency_name_edit")
+        self.name_edit.setMaxLength(200)
+        self.address_edit = QPlainTextEdit()
+        self.address_edit.setObjectName("agency_address_edit")
+        self.address_edit.setTabChangesFocus(True)
+        self.address_edit.setFixedHeight(self.address_edit.fontMetrics().lineSpacing() * 5 + 12)
+        self.email_edit = QLineEdit()
+        self.email_edit.setObjectName("agency_email_edit")
+        self.email_edit.setPlaceholderText("privacy@example.co.uk")
+        self.ico_edit = QLineEdit()
+        self.ico_edit.setObjectName("agency_ico_edit")
+        self.ico_edit.setPlaceholderText("Z1234567")
+        self.ico_edit.setMaxLength(20)
+        self.ico_warning = QLabel(ICO_WARNING)
+        self.ico_warning.setObjectName("ico_warning")
+        self.ico_warning.setWordWrap(True)
+        self.ico_warning.setStyleSheet(WARNING_STYLE)
+        self.ico_warning.hide()
+        agency = QGroupBox("Agency")
+        agency_form = QFormLayout(agency)
+        agency_form.addRow(_mnemonic(label("agency_name"), "n"), self.name_edit)
+        agency_form.addRow(_mnemonic(label("agency_address"), "a"), self.address_edit)
+        agency_form.addRow(_mnemonic(label("agency_email"), "e"), self.email_edit)
+        agency_form.addRow(_mnemonic(label("agency_ico_number"), "I"), _stacked(self.ico_edit, self.ico_warning))
+
+        # --- rules ------------------------------------------------------------------------------------------
+        self.region_combo = QComboBox()
+        self.region_combo.setObjectName("region_combo")
+        for code, name in settings_mod.BANK_HOLIDAY_REGIONS.items():
+            self.region_combo.addItem(f"{name} ({code})", code)
+        self.idle_spin = QSpinBox()
+        self.idle_spin.setObjectName("idle_lock_spin")
+        self.idle_spin.setRange(1, 240)
+        self.idle_spin.setSuffix(" minutes")
+        self.step_up_spin = QSpinBox()
+        self.step_up_spin.setObjectName("step_up_spin")
+        self.step_up_spin.setRange(1, 60)
+        self.step_up_spin.setSuffix(" minutes")
+        self.require_totp_check = QCheckBox(_mnemonic(label("require_totp_for_all"), "R", colon=False))
+        self.require_totp_check.setObjectName("require_totp_check")
+        rules = QGroupBox("Working rules")
+        rules_form = QFormLayout(rules)
+        rules_form.addRow("&Bank holidays of:", _beside(self.region_combo, _hint("Statutory deadlines skip them.")))
+        rules_form.addRow(
+            "&Lock the window after:", _beside(self.idle_spin, _hint("without use (Ctrl+L locks at once)"))
+        )
+        rules_form.addRow(
+            "A TOTP code &stays valid for:",
+            _beside(self.step_up_spin, _hint("before revealing a password asks for a new one")),
+        )
+        rules_form.addRow("", self.require_totp_check)
+
+        self.save_button = QPushButton("Sa&ve")
+        self.save_button.setObjectName("save_button")
+        self.save_button.setToolTip("Save the settings (Ctrl+S)")
+        self.save_button.setDefault(False)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("status_label")
+        self.status_label.setWordWrap(True)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save_button)
+        save_row.addWidget(self.status_label, 1)
+        self.save_action = QAction("Save the settings", self)
+        self.save_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
+        self.save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.save_action.triggered.connect(self._on_save_button_clicked)
+        self.addAction(self.save_action)
+
+        # --- backups ----------------------------------------------------------------------------------------
+        backups = QGroupBox("Backups")
+        backup_intro = QLabel(
+            "A backup is one file, locked with its own password, that can be restored on any computer. hartdesk "
+            "also keeps the last 10 automatic backups each time it closes."
+        )
+        backup_intro.setWordWrap(True)
+        self.backup_button = QPushButton("Back &up now…")
+        self.backup_button.setObjectName("backup_button")
+        self.restore_button = QPushButton("Res&tore a backup…")
+        self.restore_button.setObjectName("restore_button")
+        self.backup_status = QLabel()
+        self.backup_status.setObjectName("backup_status")
+        self.backup_status.setWordWrap(True)
+        self.backup_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.backup_status.hide()
+        backup_buttons = QHBoxLayout()
+        backup_buttons.addWidget(self.backup_button)
+        backup_buttons.addWidget(self.restore_button)
+        backup_buttons.addStretch(1)
+        backups_layout = QVBoxLayout(backups)
+        backups_layout.addWidget(backup_intro)
+        backups_layout.addLayout(backup_buttons)
+        backups_layout.addWidget(self.backup_status)
+
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.addWidget(agency)
+        page_layout.addWidget(rules)
+        page_layout.addLayout(save_row)
+        page_layout.addSpacing(8)
+        page_layout.addWidget(backups)
+        page_layout.addStretch(1)
+        page.setMaximumWidth(760)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+        for first, second in (
+            (self.name_edit, self.address_edit),
+            (self.address_edit, self.email_edit),
+            (self.email_edit, self.ico_edit),
+            (self.ico_edit, self.region_combo),
+            (self.region_combo, self.idle_spin),
+            (self.idle_spin, self.step_up_spin),
+            (self.step_up_spin, self.require_totp_check),
+            (self.require_totp_check, self.save_button),
+            (self.save_button, self.backup_button),
+            (self.backup_button, self.restore_button),
+        ):
+            QWidget.setTabOrder(first, second)
+
+        self.ico_edit.textChanged.connect(self._on_ico_edit_text_changed)
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+        self.backup_button.clicked.connect(self._on_backup_button_clicked)
+        self.restore_button.clicked.connect(self._on_restore_button_clicked)
+        self._set_editable(False)
+
+    # --- file choices (tests replace these) -------------------------------------------------------------------
+
+    def choose_backup_target(self) -> Path | None:
+        suggested = Path.home() / f"hartdesk-backup-{date.today().isoformat()}{backup.BACKUP_SUFFIX}"
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            "Back up the register to",
+            str(suggested),
+            BACKUP_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        return Path(name) if name else None
+
+    def choose_backup_file(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self, "Choose the backup to restore", str(Path.home()), BACKUP_FILTER)
+        return Path(name) if name else None
+
+    def choose_restore_folder(self) -> Path | None:
+        name = QFileDialog.getExistingDirectory(
+            self, "Choose a new, empty folder for the restored register", str(Path.home())
+        )
+        return Path(name) if name else None
+
+    # --- Screen -----------------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        who, generation = self.ctx.who, self._generation
+        self.ctx.tasks.run(
+            who.settings,
+            on_done=lambda loaded: self._on_settings_loaded(generation, loaded),
+            on_error=lambda exc: self._on_task_failed(generation, exc, self.status_label),
+        )
+
+    def clear(self) -> None:
+        self._generation += 1
+        self._loaded = None
+        for edit in (self.name_edit, self.email_edit, self.ico_edit):
+            edit.clear()
+        self.address_edit.clear()
+        self.region_combo.setCurrentIndex(0)
+        self.idle_spin.setValue(self.idle_spin.minimum())
+        self.step_up_spin.setValue(self.step_up_spin.minimum())
+        self.require_totp_check.setChecked(False)
+        self.status_label.clear()
+        self._say(self.backup_status, "")
+        self._set_editable(False)
+        for dialog in self.findChildren(QDialog):
+            dialog.reject()
+
+    def _set_editable(self, editable: bool) -> None:
+        for widget in (
+            self.name_edit,
+            self.address_edit,
+            self.email_edit,
+            self.ico_edit,
+            self.region_combo,
+            self.idle_spin,
+            self.step_up_spin,
+            self.require_totp_check,
+            self.save_button,
+            self.backup_button,
+            self.restore_button,
+        ):
+            widget.setEnabled(editable)
+        self.save_action.setEnabled(editable)
+
+    def _on_settings_loaded(self, generation: int, loaded: Settings) -> None:
+        if generation != self._generation or not shiboken6.isValid(self):
+            return
+        self._loaded = loaded
+        self.name_edit.setText(loaded.agency_name)
+        self.address_edit.setPlainText(loaded.agency_address)
+        self.email_edit.setText(loaded.agency_email)
+        self.ico_edit.setText(loaded.agency_ico_number)
+        self.region_combo.setCurrentIndex(max(0, self.region_combo.findData(loaded.bank_holiday_region)))
+        self.idle_spin.setValue(loaded.idle_lock_minutes)
+        self.step_up_spin.setValue(loaded.step_up_minutes)
+        self.require_totp_check.setChecked(loaded.require_totp_for_all)
+        self._set_editable(True)
+
+    def _on_task_failed(self, generation: int, exc: BaseException, label: QLabel) -> None:
+        if generation != self._generation or not shiboken6.isValid(self):
+            return
+        if isinstance(exc, HartdeskError):
+            self._say(label, exc.message, ERROR_STYLE)
+        else:
+            show_error(self, exc)
+
+    @staticmethod
+    def _say(label: QLabel, text: str, style: str = "") -> None:
+        label.setText(text)
+        label.setStyleSheet(style)
+        label.setVisible(bool(text))
+
+    # --- saving -----------------------------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_ico_edit_text_changed(self, text: str) -> None:
+        self.ico_warning.setVisible(bool(text.strip()) and not settings_mod.ico_number_looks_valid(text))
+
+    def edited_settings(self) -> Settings:
+        """The settings as shown (settings this screen does not show keep their stored values)."""
+        base = self._loaded or Settings()
+        return base.with_changes(
+            agency_name=self.name_edit.text().strip(),
+            agency_address=self.address_edit.toPlainText().strip(),
+            agency_email=self.email_edit.text().strip(),
+            agency_ico_number=self.ico_edit.text().strip().upper(),
+            bank_holiday_region=self.region_combo.currentData(),
+            idle_lock_minutes=self.idle_spin.value(),
+            step_up_minutes=self.step_up_spin.value(),
+            require_totp_for_all=self.require_totp_check.isChecked(),
+        )
+
+    @Slot()
+    def _on_save_button_clicked(self) -> None:
+        if self._loaded is None or not self.save_button.isEnabled():
+            return
+        new = self.edited_settings()
+        problems = settings_mod.validate(new)
+        if new.agency_email:
+            problem = email_problem(new.agency_email)
+            if problem:
+                problems.insert(0, problem)
+        if problems:
+            self._say(self.status_label, " ".join(problems), ERROR_STYLE)
+            if new.agency_email and email_problem(new.agency_email):
+                self.email_edit.setFocus()
+                self.email_edit.selectAll()
+            return
+        who, generation = self.ctx.who, self._generation
+
+        def work() -> list[str]:
+            with who.register.session() as session:
+                changed = settings_mod.save(session, new)
+                if changed:
+                    audit.record(session, who.username, "settings.changed", "settings", {"fields": changed})
+            return changed
+
+        self.save_button.setEnabled(False)
+        self._say(self.status_label, "Saving…")
+        self.ctx.tasks.run(
+            work,
+            on_done=lambda changed: self._on_saved(generation, new, changed),
+            on_error=lambda exc: self._on_save_failed(generation, exc),
+            serial=True,
+        )
+
+    def _on_saved(self, generation: int, new: Settings, changed: list[str]) -> None:
+        if generation != self._generation or not shiboken6.isValid(self):
+            return
+        self._loaded = new
+        self.save_button.setEnabled(True)
+        self._say(self.status_label, "Saved." if changed else "Saved (nothing had changed).", OK_STYLE)
+        self.settings_saved.emit(new)
+
+    def _on_save_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation and shiboken6.isValid(self):
+            self.save_button.setEnabled(True)
+            self.status_label.clear()
+        self._on_task_failed(generation, exc, self.status_label)
+
+    # --- backups ----------------------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_backup_button_clicked(self) -> None:
+        target = self.choose_backup_target()
+        if target is None:
+            return
+        if not target.suffix:
+            target = target.with_suffix(backup.BACKUP_SUFFIX)
+        if target.exists():
+            self._say(self.backup_status, f"{target} already exists. Choose another file name.", ERROR_STYLE)
+            return
+        dialog = BackupDialog(self.ctx, target, self)
+
+        def written() -> None:
+            if dialog.written is not None:
+                self._say(self.backup_status, f"Backed up to {dialog.written}.", OK_STYLE)
+
+        self._open(dialog, written)
+
+    @Slot()
+    def _on_restore_button_clicked(self) -> None:
+        backup_file = self.choose_backup_file()
+        if backup_file is None:
+            return
+        folder = self.choose_restore_folder()
+        if folder is None:
+            return
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            self._say(
+                self.backup_status,
+                f"The folder {folder} is not empty. Choose or create a new, empty folder for the restored register.",
+                ERROR_STYLE,
+            )
+            return
+        dialog = RestoreDialog(self.ctx, backup_file, folder, self)
+        self._open(dialog, lambda: self._on_restored(folder))
+
+    def _on_restored(self, folder: Path) -> None:
+        text = (
+            f"The backup was restored into {folder}. It is a separate register: to work in it, start hartdesk "
+            f'with that folder (hartdesk --register "{folder}"). Staff sign in with their usual passwords.'
+        )
+        self._say(self.backup_status, text, OK_STYLE)
+        box = QMessageBox(QMessageBox.Icon.Information, "Backup restored", text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("restored_message")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _open(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(on_accepted)
+        dialog.open()
+
+
+def _stacked(field: QWidget, below: QWidget) -> QWidget:
+    """``field`` with ``below`` under it, as one form field (the label's mnemonic still reaches ``field``)."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(field)
+    layout.addWidget(below)
+    box.setFocusProxy(field)
+    return box
+
+
+def _beside(field: QWidget, after: QWidget) -> QWidget:
+    """``field`` at its natural width with a short note after it, as one form field."""
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(field)
+    layout.addSpacing(6)
+    layout.addWidget(after, 1)
+    box.setFocusProxy(field)
+    return box
+
+
+def _hint(text: str) -> QLabel:
+    hint = QLabel(text)
+    hint.setStyleSheet("color: palette(placeholder-text);")
+    return hint
+
+
+def _mnemonic(text: str, letter: str, colon: bool = True) -> str:
+    """``text`` with an ``&`` before the first ``letter`` (so Alt+letter reaches the field)."""
+    at = text.find(letter)
+    marked = text if at < 0 else f"{text[:at]}&{text[at:]}"
+    return f"{marked}:" if colon else marked

@@ -1,0 +1,222 @@
+"""The Settings screen: typing, saving (with its audit row), and backup/restore through the window."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from hartdesk.security import audit
+from hartdesk.security.signin import SignedIn, sign_in
+from hartdesk.storage.backup import write_backup
+from hartdesk.ui import crash
+from hartdesk.ui.context import AppContext
+from hartdesk.ui.screens.settings import BackupDialog, RestoreDialog, SettingsScreen
+from hartdesk.ui.tasks import SyncTaskRunner
+from tests.conftest import ADMIN, ADMIN_PASSWORD, AGENCY_NAME
+
+BACKUP_PASSWORD = "Amber-Tortoise-Quilt-52"
+# The offscreen platform says this whenever a shown window's size limits change; it is noise, not a fault.
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+T = TypeVar("T", bound=QWidget)
+
+
+def open_child(parent: QWidget, cls: type[T], name: str = "") -> T:
+    """The dialog or message box the screen has open (failing the test if there is none)."""
+    found = [c for c in parent.findChildren(cls) if c.isVisible() and (not name or c.objectName() == name)]
+    assert found, f"no {cls.__name__} {name} is open"
+    return found[-1]
+
+
+@pytest.fixture(autouse=True)
+def no_crash_dialog(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unexpected error fails the test at once instead of waiting on the (modal) crash dialog."""
+
+    def report(exc: BaseException, parent: object = None) -> None:
+        raise exc
+
+    monkeypatch.setattr(crash, "report_unexpected", report)
+
+
+def make_screen(qtbot, register_dir: Path, who: SignedIn) -> SettingsScreen:
+    ctx = AppContext(register_dir=register_dir, tasks=SyncTaskRunner(), signed_in=who)
+    widget = SettingsScreen(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(900, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.refresh()
+    return widget
+
+
+@pytest.fixture
+def screen(qtbot, register_dir: Path, signed_in_admin: SignedIn) -> SettingsScreen:
+    return make_screen(qtbot, register_dir, signed_in_admin)
+
+
+def retype(qtbot, edit, value: str) -> None:
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(edit, value)
+
+
+def audit_rows(who: SignedIn, action: str) -> list[audit.AuditRow]:
+    with who.register.session() as session:
+        return audit.query(session, action=action)
+
+
+def test_shows_the_stored_settings(screen: SettingsScreen) -> None:
+    assert screen.name_edit.text() == AGENCY_NAME
+    assert screen.address_edit.toPlainText().splitlines()[-1] == "TR1 9QZ"
+    assert screen.ico_edit.text() == "Z1234567"
+    assert screen.ico_warning.isHidden()
+    assert screen.region_combo.currentText() == "England (ENG)"
+    assert [screen.region_combo.itemData(i) for i in range(screen.region_combo.count())] == ["ENG", "WLS", "SCT", "NIR"]
+
+
+def test_a_doubtful_ico_number_warns_but_still_saves(qtbot, screen: SettingsScreen, signed_in_admin) -> None:
+    retype(qtbot, screen.ico_edit, "12345")
+    assert screen.ico_warning.isVisible()
+    assert "does not look like an ICO registration number" in screen.ico_warning.text()
+
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert screen.status_label.text() == "Saved."
+    assert signed_in_admin.settings().agency_ico_number == "12345"
+    [row] = audit_rows(signed_in_admin, "settings.changed")
+    assert row.actor == ADMIN
+    assert json.loads(row.details) == {"fields": ["agency_ico_number"]}
+    assert "12345" not in row.details  # names of the changed fields, never their values
+
+    retype(qtbot, screen.ico_edit, "z7654321")
+    assert screen.ico_warning.isHidden()
+
+
+def test_an_invalid_email_blocks_saving(qtbot, screen: SettingsScreen, signed_in_admin) -> None:
+    retype(qtbot, screen.email_edit, "privacy@@pemberton")
+    retype(qtbot, screen.name_edit, "Another Name Ltd")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert "The contact email is not valid" in screen.status_label.text()
+    assert screen.email_edit.hasFocus()
+    assert signed_in_admin.settings().agency_name == AGENCY_NAME
+    assert audit_rows(signed_in_admin, "settings.changed") == []
+
+
+def test_saved_values_survive_signing_out_and_in(
+    qtbot, screen: SettingsScreen, register_dir: Path, signed_in_admin: SignedIn
+) -> None:
+    retype(qtbot, screen.name_edit, "Trevellas Web Ltd")
+    screen.address_edit.setFocus()
+    screen.address_edit.selectAll()
+    qtbot.keyClick(screen.address_edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(screen.address_edit, "2 Harbour Row")
+    qtbot.keyClick(screen.address_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(screen.address_edit, "St Ives")
+    screen.region_combo.setFocus()
+    qtbot.keyClicks(screen.region_combo, "Scotland")
+    retype(qtbot, screen.idle_spin.lineEdit(), "15")
+    retype(qtbot, screen.step_up_spin.lineEdit(), "3")
+    screen.activateWindow()
+    qtbot.waitActive(screen)
+    qtbot.keyClick(screen.step_up_spin, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert screen.status_label.text() == "Saved."
+
+    signed_in_admin.lock()
+    again = sign_in(register_dir, ADMIN, ADMIN_PASSWORD)
+    try:
+        fresh = make_screen(qtbot, register_dir, again)
+        assert fresh.name_edit.text() == "Trevellas Web Ltd"
+        assert fresh.address_edit.toPlainText() == "2 Harbour Row\nSt Ives"
+        assert fresh.region_combo.currentData() == "SCT"
+        assert fresh.idle_spin.value() == 15
+        assert fresh.step_up_spin.value() == 3
+        [row] = audit_rows(again, "settings.changed")
+        assert set(json.loads(row.details)["fields"]) == {
+            "agency_name",
+            "agency_address",
+            "bank_holiday_region",
+            "idle_lock_minutes",
+            "step_up_minutes",
+        }
+    finally:
+        again.lock()
+
+
+def test_backup_then_restore_through_the_window(
+    qtbot, screen: SettingsScreen, signed_in_admin: SignedIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backup_file = tmp_path / "office-backup.hdbackup"
+    restored = tmp_path / "restored"
+    monkeypatch.setattr(screen, "choose_backup_target", lambda: backup_file)
+    monkeypatch.setattr(screen, "choose_backup_file", lambda: backup_file)
+    monkeypatch.setattr(screen, "choose_restore_folder", lambda: restored)
+
+    qtbot.mouseClick(screen.backup_button, Qt.MouseButton.LeftButton)
+    backup_dialog = open_child(screen, BackupDialog)
+    qtbot.keyClicks(backup_dialog.password.password_edit, BACKUP_PASSWORD)
+    qtbot.keyClicks(backup_dialog.password.repeat_edit, BACKUP_PASSWORD)
+    qtbot.keyClick(backup_dialog.password.repeat_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: backup_file.is_file() and not backup_dialog.isVisible())
+    assert str(backup_file) in screen.backup_status.text()
+    assert [r.action for r in audit_rows(signed_in_admin, "register.backup")] == ["register.backup"]
+
+    qtbot.mouseClick(screen.restore_button, Qt.MouseButton.LeftButton)
+    restore_dialog = open_child(screen, RestoreDialog)
+    qtbot.keyClicks(restore_dialog.password_edit, BACKUP_PASSWORD)
+    qtbot.keyClick(restore_dialog.password_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.findChild(QMessageBox, "restored_message") is not None)
+    message = open_child(screen, QMessageBox, "restored_message").text()
+    assert str(restored) in message
+    assert "usual passwords" in message
+
+    alice = sign_in(restored, ADMIN, ADMIN_PASSWORD)
+    try:
+        assert alice.settings().agency_name == AGENCY_NAME
+    finally:
+        alice.lock()
+
+
+def test_a_wrong_backup_password_is_explained(
+    qtbot, screen: SettingsScreen, signed_in_admin: SignedIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backup_file = write_backup(signed_in_admin.register, tmp_path / "b.hdbackup", BACKUP_PASSWORD)
+    restored = tmp_path / "restored"
+    monkeypatch.setattr(screen, "choose_backup_file", lambda: backup_file)
+    monkeypatch.setattr(screen, "choose_restore_folder", lambda: restored)
+
+    qtbot.mouseClick(screen.restore_button, Qt.MouseButton.LeftButton)
+    dialog = open_child(screen, RestoreDialog)
+    qtbot.keyClicks(dialog.password_edit, "Not-The-Right-One-99")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    assert dialog.isVisible()
+    assert dialog.error_label.isVisible()
+    assert "backup password is not correct" in dialog.error_label.text()
+    assert not restored.exists() or not any(restored.iterdir())
+    assert screen.findChild(QMessageBox, "restored_message") is None
+
+
+def test_restore_refuses_a_folder_that_is_not_empty(
+    qtbot, screen: SettingsScreen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    occupied = tmp_path / "occupied"
+    occupied.mkdir()
+    (occupied / "notes.txt").write_text("keep me")
+    monkeypatch.setattr(screen, "choose_backup_file", lambda: tmp_path / "b.hdbackup")
+    monkeypatch.setattr(screen, "choose_restore_folder", lambda: occupied)
+    qtbot.mouseClick(screen.restore_button, Qt.MouseButton.LeftButton)
+    assert screen.findChild(RestoreDialog) is None
+    assert "is not empty" in screen.backup_status.text()
+    assert (occupied / "notes.txt").read_text() == "keep me"
+
+
+def test_clear_forgets_every_value(screen: SettingsScreen) -> None:
+    screen.clear()
+    assert screen.name_edit.text() == ""
+    assert screen.address_edit.toPlainText() == ""
+    assert not screen.save_button.isEnabled()
