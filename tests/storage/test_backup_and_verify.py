@@ -240,3 +240,16 @@ def test_sign_in_with_a_restored_register_keeps_staff(register_dir: Path, tmp_pa
         ]
     assert restored.settings().agency_name == AGENCY_NAME
     restored.lock()
+
+
+def test_an_automatic_backup_folder_opens_as_a_register(register_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    who = sign_in(register_dir, ADMIN, ADMIN_PASSWORD)
+    snap = backup.snapshot(who.register)
+    who.lock()
+    assert snap is not None
+    shutil.copytree(snap, tmp_path / "from-snapshot")
+    reopened = sign_in(tmp_path / "from-snapshot", STAFF, STAFF_PASSWORD)
+    assert reopened.settings().agency_name == AGENCY_NAME
+    reopened.lock()
