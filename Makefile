@@ -23,11 +23,11 @@ run: $(STAMP) $(DEMO)/keys.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check hartdesk tests benchmarks
+	$(BIN)/ruff format --check hartdesk tests benchmarks
+	$(BIN)/mypy hartdesk
 	$(BIN)/lint-imports
 
-test: $(STAMP)
-	$(BIN)/ruff check hartdesk tests benchmarks
-	$(BIN)/lint-imports
+test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -173,20 +173,16 @@ def cmd_init(args: argparse.Namespace, io: Io) -> int:
 
 
 def _write_kit(out: Path, created: Any, agency_name: str) -> None:
-    from hartdesk.documents.emergency_kit import EmergencyKit, render_emergency_kit
-    from hartdesk.security.keyslots import write_atomically
+    from hartdesk.documents.emergency_kit import write_emergency_kit
 
-    kit = EmergencyKit(
+    write_emergency_kit(
+        out,
         register_id=created.register_id,
         created_at=created.created_at,
-        register_path=str(created.path.resolve()),
+        register_path=created.path,
         recovery_key=created.recovery_key,
         agency_name=agency_name,
     )
-    try:
-        write_atomically(out, render_emergency_kit(kit))
-    except OSError as exc:
-        raise HartdeskError(f"The emergency kit could not be saved to {out}: {exc.strerror}") from exc
 
 
 def cmd_demo(args: argparse.Namespace, io: Io) -> int:

@@ -200,15 +200,35 @@ def test_the_log_holds_no_secrets_or_personal_data(register_dir: Path, tmp_path:
     from tests.conftest import AGENCY_NAME
 
     base = ["--register", str(register_dir), "--user", ADMIN, "--password-stdin"]
-    run("users", "add", "carol", "--display-name", "Carol Øverby", *base,
-        stdin=f"{ADMIN_PASSWORD}\nPlum-Orchard-Kettle-55\n")
+    run(
+        "users",
+        "add",
+        "carol",
+        "--display-name",
+        "Carol Øverby",
+        *base,
+        stdin=f"{ADMIN_PASSWORD}\nPlum-Orchard-Kettle-55\n",
+    )
     _, uri, _ = run("users", "enrol-totp", "carol", *base, stdin=ADMIN_PASSWORD + "\n")
-    run("backup", "--out", str(tmp_path / "b"), "--backup-password-stdin", *base,
-        stdin=f"{ADMIN_PASSWORD}\nBackup-Pass-For-Tests\n")
+    run(
+        "backup",
+        "--out",
+        str(tmp_path / "b"),
+        "--backup-password-stdin",
+        *base,
+        stdin=f"{ADMIN_PASSWORD}\nBackup-Pass-For-Tests\n",
+    )
     run("verify", "--register", str(register_dir), "--user", ADMIN, "--password-stdin", stdin="wrong\n")
     log_text = paths.log_file().read_text(encoding="utf-8")
     assert "signed in" in log_text  # the log is really being written
     secret = pyotp.parse_uri(uri.strip()).secret
-    for needle in (ADMIN_PASSWORD, "Plum-Orchard-Kettle-55", "Backup-Pass-For-Tests", secret, "Carol Øverby",
-                   AGENCY_NAME, "carol"):
+    for needle in (
+        ADMIN_PASSWORD,
+        "Plum-Orchard-Kettle-55",
+        "Backup-Pass-For-Tests",
+        secret,
+        "Carol Øverby",
+        AGENCY_NAME,
+        "carol",
+    ):
         assert needle not in log_text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import segno
@@ -12,6 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame, ListFlowable, ListItem, Paragraph, Spacer, Table
 
 from hartdesk.documents import theme
+from hartdesk.errors import HartdeskError
 
 TITLE = "hartdesk emergency kit"
 
@@ -27,6 +29,34 @@ class EmergencyKit:
 
 def render_emergency_kit(kit: EmergencyKit, pagesize: tuple[float, float] = theme.A4) -> bytes:
     return _EmergencyKitRenderer(kit, pagesize).render()
+
+
+def write_emergency_kit(
+    out: Path,
+    *,
+    register_id: str,
+    created_at: datetime,
+    register_path: Path,
+    recovery_key: str,
+    agency_name: str,
+) -> None:
+    """Render the kit of a new register and save it as ``out``, whole or not at all (the GUI and CLI share this).
+
+    ``register_path`` is shown resolved. A file that cannot be written raises :class:`HartdeskError`.
+    """
+    from hartdesk.fileio import write_atomically
+
+    kit = EmergencyKit(
+        register_id=register_id,
+        created_at=created_at,
+        register_path=str(register_path.resolve()),
+        recovery_key=recovery_key,
+        agency_name=agency_name,
+    )
+    try:
+        write_atomically(out, render_emergency_kit(kit))
+    except OSError as exc:
+        raise HartdeskError(f"The emergency kit could not be saved to {out}: {exc.strerror or exc}") from exc
 
 
 class QrCode(Flowable):

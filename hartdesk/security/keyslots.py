@@ -15,7 +15,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from hartdesk.errors import RegisterDamagedError, SignInError
+from hartdesk.fileio import write_atomically
 from hartdesk.security.kdf import Argon2Params, current_params, derive_key
 
 KEYFILE_FORMAT = "hartdesk-keys"
@@ -254,15 +254,3 @@ class KeyFile:
         """Seal a new data key to every slot (after a re-key)."""
         for slot in self.slots:
             slot.sealed = _seal(self.register_id, slot.id, slot.public, data_key)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hartdesk import paths
 from hartdesk.errors import ThrottledError
-from hartdesk.security.keyslots import write_atomically
+from hartdesk.fileio import write_atomically
 
 FREE_FAILURES = 4
 FIRST_DELAY_S = 30.0

@@ -8,78 +8,24 @@ opens them for the person signing in, passing ``who`` because nobody is in ``ctx
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from html import escape
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLayout,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from hartdesk.ui.widgets import (
+    PasswordField,
+    TotpEnrolmentPanel,
+    make_error_label,
+    named,
+    run_with_busy,
+    show_message,
 )
-
-from hartdesk.errors import HartdeskError
 
 if TYPE_CHECKING:
     from hartdesk.security.signin import SignedIn
     from hartdesk.ui.context import AppContext
-
-_Q = TypeVar("_Q", bound=QObject)
-ERROR_STYLE = "color: #a61b1b;"
-UNEXPECTED = "Something unexpected went wrong. The details were written to the log file."
-
-
-def named(obj: _Q, name: str) -> _Q:
-    """``obj`` with its objectName set (what tests and style sheets find it by)."""
-    obj.setObjectName(name)
-    return obj
-
-
-def make_error_label(object_name: str) -> QLabel:
-    """A red, word-wrapped, selectable label for an inline error (empty and hidden when there is none)."""
-    label = named(QLabel(), object_name)
-    label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setVisible(False)
-    return label
-
-
-def show_message(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
-
-
-def show_failure(label: QLabel, exc: BaseException, parent: QWidget | None = None) -> None:
-    """A clerk's error as its plain message; anything else as the crash dialog (and a short note inline)."""
-    if isinstance(exc, HartdeskError):
-        show_message(label, exc.message)
-        return
-    show_message(label, UNEXPECTED)
-    from hartdesk.ui import crash
-
-    crash.report_unexpected(exc, parent)
-
-
-def align_form_labels(*forms: QLayout | None) -> None:
-    """Give the labels of several stacked forms one width, so their fields line up."""
-    labels = []
-    for form in forms:
-        if not isinstance(form, QFormLayout):
-            continue
-        for row in range(form.rowCount()):
-            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                labels.append(widget)
-    if labels:
-        width = max(label.sizeHint().width() for label in labels)
-        for label in labels:
-            label.setMinimumWidth(width)
 
 
 class _TaskDialog(QDialog):
@@ -103,19 +49,15 @@ class _TaskDialog(QDialog):
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
 
     def _run(self, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        show_message(self.error_label, "")
-        self._set_busy(True)
-
-        def done(result: Any) -> None:
-            self._set_busy(False)
-            on_done(result)
-
-        def failed(exc: BaseException) -> None:
-            self._set_busy(False)
-            show_failure(self.error_label, exc, self)
-            self._after_failure()
-
-        self.ctx.tasks.run(fn, on_done=done, on_error=failed, serial=True)
+        run_with_busy(
+            self.ctx.tasks,
+            fn,
+            on_done,
+            set_busy=self._set_busy,
+            error_label=self.error_label,
+            parent=self,
+            on_error=lambda _exc: self._after_failure(),
+        )
 
     def _after_failure(self) -> None:
         """Where the focus goes after an error."""
@@ -145,8 +87,6 @@ class ChangePasswordDialog(_TaskDialog):
         who: SignedIn | None = None,
     ) -> None:
         _TaskDialog.__init__(self, ctx, who, parent)
-        from hartdesk.ui.widgets import PasswordField
-
         self.username = username
         self.forced = forced
         own = username == self.who.username
@@ -161,7 +101,7 @@ class ChangePasswordDialog(_TaskDialog):
                 "Choose a new password for <b>{}</b>. They will be asked to choose their own the next time "
                 "they sign in."
             )
-        intro = named(QLabel(text.format(_escape(username))), "change_password_intro")
+        intro = named(QLabel(text.format(escape(username))), "change_password_intro")
         intro.setWordWrap(True)
         self.password_field = PasswordField(lambda: [username, self.who.identity.display_name])
         self.buttons = QDialogButtonBox()
@@ -214,8 +154,6 @@ class TotpEnrolmentDialog(_TaskDialog):
         self, ctx: AppContext, username: str, parent: QWidget | None = None, *, who: SignedIn | None = None
     ) -> None:
         _TaskDialog.__init__(self, ctx, who, parent)
-        from hartdesk.ui.widgets import TotpEnrolmentPanel
-
         self.username = username
         self.setWindowTitle("Set up two-step sign-in")
         self.setObjectName("totp_enrolment_dialog")
@@ -223,7 +161,7 @@ class TotpEnrolmentDialog(_TaskDialog):
         heading = QLabel(
             "Two-step sign-in: after your password, hartdesk will ask for a 6-digit code from an app on your phone."
             if own
-            else f"Set up two-step sign-in for <b>{_escape(username)}</b>. They need their phone with them."
+            else f"Set up two-step sign-in for <b>{escape(username)}</b>. They need their phone with them."
         )
         heading.setWordWrap(True)
         self.panel = TotpEnrolmentPanel()
@@ -285,9 +223,3 @@ class TotpEnrolmentDialog(_TaskDialog):
     def _after_failure(self) -> None:
         self.panel.code_edit.selectAll()
         self.panel.code_edit.setFocus()
-
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text)

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 if TYPE_CHECKING:
     from hartdesk.ui.context import AppContext
     from hartdesk.ui.main_window import MainWindow
+    from hartdesk.ui.signin import SignInDialog
+    from hartdesk.ui.wizard import FirstRunWizard
 
 APP_ICON = "fa5s.briefcase"
 APP_ICON_COLOUR = "#2a6f97"
@@ -92,36 +94,27 @@ class Startup(QObject):
     def _show_signin(self) -> None:
         from hartdesk.ui.signin import SignInDialog
 
-        dialog = SignInDialog(self.ctx)
-
-        def finished(result: int) -> None:
-            if result == QDialog.DialogCode.Accepted and dialog.signed_in is not None:
-                self.ctx.signed_in = dialog.signed_in
-                self._show_main_window()
-            else:
-                self.app.exit(0)
-            dialog.deleteLater()
-
-        dialog.finished.connect(finished)
-        dialog.show()
-        self._shown(dialog)
+        self._show_first_window(SignInDialog(self.ctx))
 
     def _show_wizard(self) -> None:
         from hartdesk.ui.wizard import FirstRunWizard
 
-        wizard = FirstRunWizard(self.ctx)
+        self._show_first_window(FirstRunWizard(self.ctx))
+
+    def _show_first_window(self, window: SignInDialog | FirstRunWizard) -> None:
+        """Show ``window``; once it is accepted with someone signed in the main window follows, else hartdesk quits."""
 
         def finished(result: int) -> None:
-            if result == QDialog.DialogCode.Accepted and wizard.signed_in is not None:
-                self.ctx.signed_in = wizard.signed_in
+            if result == QDialog.DialogCode.Accepted and window.signed_in is not None:
+                self.ctx.signed_in = window.signed_in
                 self._show_main_window()
             else:
                 self.app.exit(0)
-            wizard.deleteLater()
+            window.deleteLater()
 
-        wizard.finished.connect(finished)
-        wizard.show()
-        self._shown(wizard)
+        window.finished.connect(finished)
+        window.show()
+        self._shown(window)
 
     def _show_main_window(self) -> None:
         from hartdesk.ui.main_window import MainWindow

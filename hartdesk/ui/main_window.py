@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from hartdesk import paths
-from hartdesk.ui.account_dialogs import named
 from hartdesk.ui.idle import IdleWatcher
 from hartdesk.ui.screens.base import Screen
+from hartdesk.ui.widgets import named
 
 if TYPE_CHECKING:
     from hartdesk.settings import Settings

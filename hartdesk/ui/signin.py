@@ -6,7 +6,8 @@ setting up TOTP (the policy requires it); those open :mod:`hartdesk.ui.account_d
 done, :attr:`SignInDialog.signed_in` holds the result and the dialog is accepted. Every error is shown inline in
 plain words (``signin_error``), never as a traceback.
 
-Only Qt is imported at module level: this dialog is the first window, and its start-up time is measured.
+Only Qt and hartdesk's light modules are imported at module level: this dialog is the first window, and its start-up
+time is measured.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -31,12 +32,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hartdesk.ui.account_dialogs import align_form_labels, make_error_label, named, show_failure, show_message
+from hartdesk.ui.widgets import (
+    NOTE_STYLE,
+    PasswordField,
+    align_form_labels,
+    make_error_label,
+    mono_font,
+    named,
+    run_with_busy,
+    show_message,
+)
 
 if TYPE_CHECKING:
     from hartdesk.security.signin import PendingSignIn, RecoverySignIn, SignedIn
     from hartdesk.ui.context import AppContext
-    from hartdesk.ui.widgets import PasswordField
 
 PASSWORD_PAGE, TOTP_PAGE, RECOVERY_KEY_PAGE, RECOVERY_PASSWORD_PAGE = range(4)
 
@@ -63,7 +72,7 @@ class SignInDialog(QDialog):
         font.setBold(True)
         heading.setFont(font)
         where = named(QLabel(), "register_label")
-        where.setStyleSheet("color: palette(placeholder-text);")
+        where.setStyleSheet(NOTE_STYLE)
         where.setToolTip(str(ctx.register_dir))
         where.setText(
             where.fontMetrics().elidedText(f"Register: {ctx.register_dir}", Qt.TextElideMode.ElideMiddle, 420)
@@ -87,6 +96,7 @@ class SignInDialog(QDialog):
         self.busy_label.setVisible(False)
         self.busy_bar.setVisible(False)
         self._page_layouts: dict[int, QVBoxLayout] = {}
+        self._primary: dict[int, QPushButton] = {}  # each page's default button
         self._status_layout: QVBoxLayout | None = None
 
         self.stack = named(QStackedWidget(), "signin_pages")
@@ -137,13 +147,7 @@ class SignInDialog(QDialog):
         cancel = named(QPushButton("Cancel"), "cancel_button")
         self.recovery_button.clicked.connect(self._on_recovery_button_clicked)
         self.signin_button.clicked.connect(self._on_signin_button_clicked)
-        cancel.clicked.connect(self.reject)
-        self._primary = {PASSWORD_PAGE: self.signin_button}
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(form)
-        layout.addLayout(_button_row([self.recovery_button], [self.signin_button, cancel]))
-        self._page_layouts[PASSWORD_PAGE] = layout
+        self._lay_out_page(PASSWORD_PAGE, page, [form], self.recovery_button, self.signin_button, cancel)
         QWidget.setTabOrder(self.username_edit, self.password_edit)
         QWidget.setTabOrder(self.password_edit, self.signin_button)
         QWidget.setTabOrder(self.signin_button, cancel)
@@ -157,25 +161,14 @@ class SignInDialog(QDialog):
         self.totp_code_edit = named(QLineEdit(), "totp_code_edit")
         self.totp_code_edit.setPlaceholderText("123456")
         self.totp_code_edit.setMaxLength(7)
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        mono.setPointSizeF(self.totp_code_edit.font().pointSizeF() * 1.3)
-        self.totp_code_edit.setFont(mono)
+        self.totp_code_edit.setFont(mono_font(1.3, self.totp_code_edit.font()))
         form = QFormLayout()
         form.addRow("&Code:", self.totp_code_edit)
         back = named(QPushButton("&Back"), "totp_back_button")
         self.totp_button = named(QPushButton("&Sign in"), "totp_signin_button")
-        cancel = QPushButton("Cancel")
         back.clicked.connect(self._on_totp_back_clicked)
         self.totp_button.clicked.connect(self._on_totp_button_clicked)
-        cancel.clicked.connect(self.reject)
-        self._primary[TOTP_PAGE] = self.totp_button
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.totp_intro)
-        layout.addLayout(form)
-        layout.addLayout(_button_row([back], [self.totp_button, cancel]))
-        self._page_layouts[TOTP_PAGE] = layout
+        self._lay_out_page(TOTP_PAGE, page, [self.totp_intro, form], back, self.totp_button)
         return page
 
     def _build_recovery_key_page(self) -> QWidget:
@@ -187,24 +180,14 @@ class SignInDialog(QDialog):
         intro.setWordWrap(True)
         self.recovery_key_edit = named(QLineEdit(), "recovery_key_edit")
         self.recovery_key_edit.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        self.recovery_key_edit.setFont(mono)
+        self.recovery_key_edit.setFont(mono_font())
         form = QFormLayout()
         form.addRow("Recovery &key:", self.recovery_key_edit)
         back = named(QPushButton("&Back"), "recovery_key_back_button")
         self.recovery_unlock_button = named(QPushButton("&Unlock"), "recovery_unlock_button")
-        cancel = QPushButton("Cancel")
         back.clicked.connect(self._on_recovery_key_back_clicked)
         self.recovery_unlock_button.clicked.connect(self._on_recovery_unlock_clicked)
-        cancel.clicked.connect(self.reject)
-        self._primary[RECOVERY_KEY_PAGE] = self.recovery_unlock_button
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addLayout(_button_row([back], [self.recovery_unlock_button, cancel]))
-        self._page_layouts[RECOVERY_KEY_PAGE] = layout
+        self._lay_out_page(RECOVERY_KEY_PAGE, page, [intro, form], back, self.recovery_unlock_button)
         return page
 
     def _build_recovery_password_page(self) -> QWidget:
@@ -219,25 +202,47 @@ class SignInDialog(QDialog):
         self._recovery_form = form
         back = named(QPushButton("&Back"), "recovery_password_back_button")
         self.recovery_set_button = named(QPushButton("Set password and sign &in"), "recovery_set_button")
-        cancel = QPushButton("Cancel")
         back.clicked.connect(self._on_recovery_password_back_clicked)
         self.recovery_set_button.clicked.connect(self._on_recovery_set_clicked)
-        cancel.clicked.connect(self.reject)
-        self._primary[RECOVERY_PASSWORD_PAGE] = self.recovery_set_button
-        self._recovery_layout = QVBoxLayout(page)
-        self._recovery_layout.setContentsMargins(0, 0, 0, 0)
-        self._recovery_layout.addWidget(intro)
-        self._recovery_layout.addLayout(form)
+        self._recovery_layout = self._lay_out_page(
+            RECOVERY_PASSWORD_PAGE, page, [intro, form], back, self.recovery_set_button
+        )
         # The PasswordField (and zxcvbn behind it) is built on first use, off the path to the first window.
         self.recovery_password: PasswordField | None = None
-        self._recovery_layout.addLayout(_button_row([back], [self.recovery_set_button, cancel]))
-        self._page_layouts[RECOVERY_PASSWORD_PAGE] = self._recovery_layout
         return page
+
+    def _lay_out_page(
+        self,
+        index: int,
+        page: QWidget,
+        parts: list[QWidget | QLayout],
+        left: QPushButton,
+        primary: QPushButton,
+        cancel: QPushButton | None = None,
+    ) -> QVBoxLayout:
+        """``parts`` one below the other, then ``left`` apart from ``primary`` (the page's default) and Cancel."""
+        cancel = cancel if cancel is not None else QPushButton("Cancel")
+        cancel.clicked.connect(self.reject)
+        self._primary[index] = primary
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for part in parts:
+            if isinstance(part, QLayout):
+                layout.addLayout(part)
+            else:
+                layout.addWidget(part)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 8, 0, 0)
+        buttons.addWidget(left)
+        buttons.addStretch(1)
+        buttons.addWidget(primary)
+        buttons.addWidget(cancel)
+        layout.addLayout(buttons)
+        self._page_layouts[index] = layout
+        return layout
 
     def _recovery_password_field(self) -> PasswordField:
         if self.recovery_password is None:
-            from hartdesk.ui.widgets import PasswordField
-
             self.recovery_password = PasswordField(lambda: [self.recovery_admin_combo.currentText()])
             self.recovery_password.setObjectName("recovery_password_field")
             self._recovery_layout.insertWidget(2, self.recovery_password)
@@ -295,20 +300,15 @@ class SignInDialog(QDialog):
         on_done: Callable[[Any], None],
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
-        show_message(self.error_label, "")
-        self._set_busy(busy_text)
-
-        def done(result: Any) -> None:
-            self._set_busy("")
-            on_done(result)
-
-        def failed(exc: BaseException) -> None:
-            self._set_busy("")
-            show_failure(self.error_label, exc, self)
-            if on_error is not None:
-                on_error(exc)
-
-        self.ctx.tasks.run(fn, on_done=done, on_error=failed, serial=True)
+        run_with_busy(
+            self.ctx.tasks,
+            fn,
+            on_done,
+            set_busy=lambda busy: self._set_busy(busy_text if busy else ""),
+            error_label=self.error_label,
+            parent=self,
+            on_error=on_error,
+        )
 
     def show_error(self, text: str) -> None:
         show_message(self.error_label, text)
@@ -538,14 +538,3 @@ class SignInDialog(QDialog):
         if self.recovery_password is not None:
             self.recovery_password.clear()
         QDialog.reject(self)
-
-
-def _button_row(left: list[QPushButton], right: list[QPushButton]) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.setContentsMargins(0, 8, 0, 0)
-    for button in left:
-        row.addWidget(button)
-    row.addStretch(1)
-    for button in right:
-        row.addWidget(button)
-    return row

@@ -1,14 +1,358 @@
-"""Small widgets shared by several screens: a password field with strength feedback, a TOTP enrolment panel."""
+"""What several windows share: inline messages and their colours, running a task while showing it is busy, list
+tables with remembered column widths, a row of fields that wraps, a dialog whose OK button runs one task, a password
+field with strength feedback and a TOTP enrolment panel.
+
+Only Qt and hartdesk's light modules are imported here, because the sign-in dialog (the first window, whose
+start-up time is measured) uses this module; the password and TOTP code behind the widgets load on first use.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+import shiboken6
+from PySide6.QtCore import QAbstractItemModel, QObject, QRect, QSettings, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QFont, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from hartdesk.security import staff, totp
+from hartdesk import paths
+from hartdesk.errors import HartdeskError
+from hartdesk.ui import crash
+
+if TYPE_CHECKING:
+    from hartdesk.ui.context import AppContext
+    from hartdesk.ui.tasks import TaskRunner
+
+_Q = TypeVar("_Q", bound=QObject)
+_Column = TypeVar("_Column", bound=int)
+
+ERROR_COLOUR = "#a61b1b"
+OK_COLOUR = "#1b6e2b"
+ERROR_STYLE = f"color: {ERROR_COLOUR};"
+OK_STYLE = f"color: {OK_COLOUR};"
+WARNING_STYLE = "color: #8a5a00;"
+NOTE_STYLE = "color: palette(placeholder-text);"
+UNEXPECTED = "Something unexpected went wrong. The details were written to the log file."
+
+
+# --- small helpers ----------------------------------------------------------------------------------------------------
+
+
+def named(obj: _Q, name: str) -> _Q:
+    """``obj`` with its objectName set (what tests and style sheets find it by)."""
+    obj.setObjectName(name)
+    return obj
+
+
+def make_error_label(object_name: str) -> QLabel:
+    """A red, word-wrapped, selectable label for an inline error (empty and hidden when there is none)."""
+    label = named(QLabel(), object_name)
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setVisible(False)
+    return label
+
+
+def show_message(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def show_failure(label: QLabel, exc: BaseException, parent: QWidget | None = None) -> None:
+    """A clerk's error as its plain message; anything else as the crash dialog (and a short note inline)."""
+    if isinstance(exc, HartdeskError):
+        show_message(label, exc.message)
+        return
+    show_message(label, UNEXPECTED)
+    crash.report_unexpected(exc, parent)
+
+
+def run_with_busy(
+    tasks: TaskRunner,
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    *,
+    set_busy: Callable[[bool], None],
+    error_label: QLabel,
+    parent: QWidget,
+    on_error: Callable[[BaseException], None] | None = None,
+) -> None:
+    """Run ``fn`` as a serial task with ``set_busy(True)`` meanwhile; then ``on_done`` with its result, or the
+    failure in ``error_label`` (:func:`show_failure`) followed by ``on_error``."""
+    show_message(error_label, "")
+    set_busy(True)
+
+    def done(result: Any) -> None:
+        set_busy(False)
+        on_done(result)
+
+    def failed(exc: BaseException) -> None:
+        set_busy(False)
+        show_failure(error_label, exc, parent)
+        if on_error is not None:
+            on_error(exc)
+
+    tasks.run(fn, on_done=done, on_error=failed, serial=True)
+
+
+def align_form_labels(*forms: QLayout | None) -> None:
+    """Give the labels of several stacked forms one width, so their fields line up."""
+    labels = []
+    for form in forms:
+        if not isinstance(form, QFormLayout):
+            continue
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                labels.append(widget)
+    if labels:
+        width = max(label.sizeHint().width() for label in labels)
+        for label in labels:
+            label.setMinimumWidth(width)
+
+
+def email_problem(address: str) -> str:
+    """Why ``address`` is not an email address (its syntax only, never DNS); empty when it is one."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return ""
+
+
+def mono_font(scale: float = 1.0, base: QFont | None = None) -> QFont:
+    """A fixed-width font for codes and keys; ``scale`` times the point size of ``base``."""
+    font = QFont("monospace")
+    font.setStyleHint(QFont.StyleHint.Monospace)
+    if base is not None and scale != 1.0:
+        font.setPointSizeF(base.pointSizeF() * scale)
+    return font
+
+
+def make_list_table(
+    name: str, model: QAbstractItemModel, column_widths: Mapping[_Column, int], settings_key: str, row_padding: int
+) -> QTableView:
+    """A read-only table of rows, one selected at a time, whose column widths are remembered under ``settings_key``.
+
+    ``row_padding`` is the space around a line of text in each row, in pixels.
+    """
+    table = named(QTableView(), name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + row_padding)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    for column, width in column_widths.items():
+        header.resizeSection(column, width)
+    remember_column_widths(table, settings_key)
+    return table
+
+
+def remember_column_widths(view: QTableView, key: str) -> QSettings:
+    """Restore the header's saved state and save it whenever a column is resized (kept per machine)."""
+    store = QSettings(str(paths.config_dir() / "ui.ini"), QSettings.Format.IniFormat, view)
+    header = view.horizontalHeader()
+    state = store.value(key)
+    if state is not None:
+        header.restoreState(state)
+    header.sectionResized.connect(lambda *_: store.setValue(key, header.saveState()))
+    return store
+
+
+# --- a row that wraps -------------------------------------------------------------------------------------------------
+
+
+class FlowLayout(QLayout):
+    """Items side by side at their preferred sizes, wrapping onto another line when the width runs out.
+
+    Like Qt's Flow Layout example: a row of filters then fits a narrow window instead of widening it.
+    """
+
+    def __init__(self, parent: QWidget | None = None, h_spacing: int = 12, v_spacing: int = 6) -> None:
+        QLayout.__init__(self, parent)
+        self._items: list[QLayoutItem] = []
+        self._h_spacing = h_spacing
+        self._v_spacing = v_spacing
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        QLayout.setGeometry(self, rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        """Everything on one line."""
+        shown = self._shown()
+        width = sum(item.sizeHint().width() for item in shown) + self._h_spacing * max(0, len(shown) - 1)
+        height = max((item.sizeHint().height() for item in shown), default=0)
+        return QSize(width, height) + self._margins()
+
+    def minimumSize(self) -> QSize:
+        """One item a line: as narrow as the widest item."""
+        size = QSize(0, 0)
+        for item in self._shown():
+            size = size.expandedTo(item.minimumSize())
+        return size + self._margins()
+
+    def _shown(self) -> list[QLayoutItem]:
+        return [item for item in self._items if not item.isEmpty()]
+
+    def _margins(self) -> QSize:
+        margins = self.contentsMargins()
+        return QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        """Fill lines from the left of ``rect``, each item centred in its line's height; the height it takes."""
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        lines: list[list[QLayoutItem]] = []
+        used = 0
+        for item in self._shown():
+            width = item.sizeHint().width()
+            if not lines or (lines[-1] and used + self._h_spacing + width > area.width()):
+                lines.append([])
+                used = -self._h_spacing
+            lines[-1].append(item)
+            used += self._h_spacing + width
+        y = area.y()
+        for line in lines:
+            height = max(item.sizeHint().height() for item in line)
+            x = area.x()
+            for item in line:
+                hint = item.sizeHint()
+                if move:
+                    item.setGeometry(QRect(x, y + (height - hint.height()) // 2, hint.width(), hint.height()))
+                x += hint.width() + self._h_spacing
+            y += height + self._v_spacing
+        content = y - area.y() - (self._v_spacing if lines else 0)
+        return content + margins.top() + margins.bottom()
+
+
+def labelled(*widgets: QWidget) -> QWidget:
+    """``widgets`` side by side as one unit (a label and its field), so that a :class:`FlowLayout` keeps them
+    together."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        row.addWidget(widget)
+    return box
+
+
+# --- a dialog that runs one task --------------------------------------------------------------------------------------
+
+
+class WorkDialog(QDialog):
+    """A small dialog whose OK button runs one piece of work in a task; a clerk's error shows inline, in words.
+
+    Subclasses add their fields to ``layout_``, call ``finish_layout()`` and implement ``submit()``. Closing the
+    dialog while the work runs is allowed: its result is then dropped.
+    """
+
+    def __init__(self, ctx: AppContext, title: str, ok_text: str, parent: QWidget | None = None) -> None:
+        QDialog.__init__(self, parent)
+        self.ctx = ctx
+        self.setWindowTitle(title)
+        self.error_label = make_error_label("error_label")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self.layout_ = QVBoxLayout(self)
+
+    def finish_layout(self) -> None:
+        self.layout_.addWidget(self.error_label)
+        self.layout_.addWidget(self.buttons)
+
+    def show_problem(self, message: str, focus: QWidget | None = None) -> None:
+        show_message(self.error_label, message)
+        if focus is not None:
+            focus.setFocus()
+
+    def password_ok(self, field: PasswordField) -> bool:
+        """Whether ``field`` holds a usable new password; if not, the dialog says why and puts the cursor there."""
+        problem = field.problem()
+        if problem:
+            self.show_problem(problem, field.password_edit)
+        return not problem
+
+    def run_work(self, fn: Callable[[], Any], on_done: Callable[[Any], None], serial: bool = True) -> None:
+        """Run ``fn`` in a task (``serial`` for a write) with the OK button disabled; ``on_done`` gets its result."""
+        self.show_problem("")
+        self.ok_button.setEnabled(False)
+
+        def done(result: Any) -> None:
+            if shiboken6.isValid(self):
+                self.ok_button.setEnabled(True)
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.ok_button.setEnabled(True)
+            if isinstance(exc, HartdeskError):
+                self.show_problem(exc.message)
+            else:
+                crash.show_error(self, exc)
+
+        self.ctx.tasks.run(fn, on_done=done, on_error=failed, serial=serial)
+
+    @Slot()
+    def _on_buttons_accepted(self) -> None:
+        self.submit()
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+
+# --- passwords and TOTP -----------------------------------------------------------------------------------------------
 
 
 class PasswordField(QWidget):
@@ -18,13 +362,15 @@ class PasswordField(QWidget):
 
     def __init__(self, user_inputs: Callable[[], list[str]] | None = None, parent: QWidget | None = None) -> None:
         QWidget.__init__(self, parent)
+        from hartdesk.security import staff
+
         self._user_inputs = user_inputs or (lambda: [])
-        self.password_edit = QLineEdit(objectName="password_edit")
+        self.password_edit = named(QLineEdit(), "password_edit")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setPlaceholderText(f"at least {staff.MIN_PASSWORD_LENGTH} characters")
-        self.repeat_edit = QLineEdit(objectName="password_repeat_edit")
+        self.repeat_edit = named(QLineEdit(), "password_repeat_edit")
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.feedback = QLabel(objectName="password_feedback")
+        self.feedback = named(QLabel(), "password_feedback")
         self.feedback.setWordWrap(True)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
@@ -40,6 +386,8 @@ class PasswordField(QWidget):
 
     def problem(self) -> str:
         """Why the password cannot be used yet; empty when it can."""
+        from hartdesk.security import staff
+
         text = self.password_edit.text()
         feedback = staff.password_feedback(text, self._user_inputs())
         if not feedback.acceptable:
@@ -59,7 +407,7 @@ class PasswordField(QWidget):
     def _on_text_changed(self) -> None:
         problem = self.problem() if self.password_edit.text() else ""
         self.feedback.setText(problem or ("Strong enough." if self.password_edit.text() else ""))
-        self.feedback.setStyleSheet("color: #a61b1b;" if problem else "color: #1b6e2b;")
+        self.feedback.setStyleSheet(ERROR_STYLE if problem else OK_STYLE)
         self.changed.emit()
 
 
@@ -73,16 +421,13 @@ class TotpEnrolmentPanel(QWidget):
             "Authenticator or 2FAS), or type the key below into the app. Then enter the 6-digit code it shows."
         )
         intro.setWordWrap(True)
-        self.qr = QLabel(objectName="totp_qr")
+        self.qr = named(QLabel(), "totp_qr")
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.secret_label = QLabel(objectName="totp_secret_label")
+        self.secret_label = named(QLabel(), "totp_secret_label")
         self.secret_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.secret_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = self.secret_label.font()
-        font.setFamily("monospace")
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.secret_label.setFont(font)
-        self.code_edit = QLineEdit(objectName="totp_code_edit")
+        self.secret_label.setFont(mono_font(1.2, self.secret_label.font()))
+        self.code_edit = named(QLineEdit(), "totp_code_edit")
         self.code_edit.setPlaceholderText("123456")
         self.code_edit.setMaxLength(7)
         self.code_edit.setInputMask("")
@@ -95,6 +440,8 @@ class TotpEnrolmentPanel(QWidget):
         layout.addLayout(form)
 
     def show_enrolment(self, uri: str, secret: str) -> None:
+        from hartdesk.security import totp
+
         pixmap = QPixmap()
         pixmap.loadFromData(totp.qr_png(uri, scale=5), "PNG")
         self.qr.setPixmap(pixmap)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -35,16 +34,24 @@ from PySide6.QtWidgets import (
 )
 
 from hartdesk import settings as settings_mod
-from hartdesk.ui.account_dialogs import align_form_labels, make_error_label, named, show_failure, show_message
-from hartdesk.ui.widgets import PasswordField, TotpEnrolmentPanel
+from hartdesk.ui.widgets import (
+    NOTE_STYLE,
+    WARNING_STYLE,
+    PasswordField,
+    TotpEnrolmentPanel,
+    align_form_labels,
+    email_problem,
+    make_error_label,
+    mono_font,
+    named,
+    run_with_busy,
+    show_message,
+)
 
 if TYPE_CHECKING:
     from hartdesk.security.signin import SignedIn
     from hartdesk.storage.register import CreatedRegister
     from hartdesk.ui.context import AppContext
-
-WARNING_STYLE = "color: #8a5a00;"
-NOTE_STYLE = "color: palette(placeholder-text);"
 
 
 @dataclass(frozen=True)
@@ -53,25 +60,6 @@ class AgencyDetails:
     address: str
     email: str
     ico_number: str
-
-
-def email_problem(text: str) -> str:
-    """Why ``text`` is not an email address (syntax only, never DNS); empty when it is one."""
-    from email_validator import EmailNotValidError, validate_email
-
-    try:
-        validate_email(text, check_deliverability=False)
-    except EmailNotValidError as exc:
-        return str(exc)
-    return ""
-
-
-def _mono_font(scale: float = 1.0, base: QFont | None = None) -> QFont:
-    font = QFont("monospace")
-    font.setStyleHint(QFont.StyleHint.Monospace)
-    if base is not None and scale != 1.0:
-        font.setPointSizeF(base.pointSizeF() * scale)
-    return font
 
 
 class _BusyRow(QWidget):
@@ -266,7 +254,7 @@ class RecoveryKeyPage(QWizardPage):
         self.key_label = named(QLabel(), "recovery_key_label")
         self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.key_label.setFont(_mono_font(1.6, self.key_label.font()))
+        self.key_label.setFont(mono_font(1.6, self.key_label.font()))
         self.key_label.setFrameShape(QFrame.Shape.StyledPanel)
         self.key_label.setStyleSheet("QLabel { padding: 14px; background: palette(base); }")
         self.key_label.setWordWrap(True)
@@ -315,21 +303,16 @@ class RecoveryKeyPage(QWizardPage):
         agency_name = wizard.agency_page.details().name
 
         def save() -> Path:
-            from hartdesk.documents.emergency_kit import EmergencyKit, render_emergency_kit
-            from hartdesk.errors import HartdeskError
-            from hartdesk.security.keyslots import write_atomically
+            from hartdesk.documents.emergency_kit import write_emergency_kit
 
-            kit = EmergencyKit(
+            write_emergency_kit(
+                target,
                 register_id=created.register_id,
                 created_at=created.created_at,
-                register_path=str(created.path.resolve()),
+                register_path=created.path,
                 recovery_key=created.recovery_key,
                 agency_name=agency_name,
             )
-            try:
-                write_atomically(target, render_emergency_kit(kit))
-            except OSError as exc:
-                raise HartdeskError(f"The emergency kit could not be saved to {target}: {exc.strerror or exc}") from exc
             return target
 
         show_message(self.kit_error, "")
@@ -469,23 +452,19 @@ class FirstRunWizard(QWizard):
         error_label: QLabel,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
-        show_message(error_label, "")
-        self._set_busy(True)
-        busy.show_busy(text)
+        def set_busy(on: bool) -> None:
+            self._set_busy(on)
+            busy.show_busy(text if on else "")
 
-        def done(result: Any) -> None:
-            self._set_busy(False)
-            busy.show_busy("")
-            on_done(result)
-
-        def failed(exc: BaseException) -> None:
-            self._set_busy(False)
-            busy.show_busy("")
-            show_failure(error_label, exc, self)
-            if on_error is not None:
-                on_error(exc)
-
-        self.ctx.tasks.run(fn, on_done=done, on_error=failed, serial=True)
+        run_with_busy(
+            self.ctx.tasks,
+            fn,
+            on_done,
+            set_busy=set_busy,
+            error_label=error_label,
+            parent=self,
+            on_error=on_error,
+        )
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

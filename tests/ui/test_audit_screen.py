@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QModelIndex, Qt
@@ -13,25 +12,13 @@ from hartdesk.models import AuditEntry
 from hartdesk.security import audit
 from hartdesk.security.audit import AuditRow
 from hartdesk.security.signin import SignedIn
-from hartdesk.ui import crash
-from hartdesk.ui.context import AppContext
 from hartdesk.ui.models.audit_model import AuditDataRole, AuditFilter, AuditTableModel, Column
 from hartdesk.ui.screens.audit import AuditScreen
 from hartdesk.ui.tasks import SyncTaskRunner
 from tests.conftest import ADMIN, STAFF
+from tests.ui.helpers import OpenScreen
 
-# The offscreen platform says this whenever a shown window's size limits change; it is noise, not a fault.
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-@pytest.fixture(autouse=True)
-def no_crash_dialog(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An unexpected error fails the test at once instead of waiting on the (modal) crash dialog."""
-
-    def report(exc: BaseException, parent: object = None) -> None:
-        raise exc
-
-    monkeypatch.setattr(crash, "report_unexpected", report)
+SIZE = (1000, 600)
 
 
 @pytest.fixture
@@ -44,20 +31,10 @@ def who(signed_in_admin: SignedIn) -> SignedIn:
     return signed_in_admin
 
 
-def make_screen(qtbot, register_dir: Path, who: SignedIn) -> AuditScreen:
-    ctx = AppContext(register_dir=register_dir, tasks=SyncTaskRunner(), signed_in=who)
-    widget = AuditScreen(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.refresh()
-    return widget
-
-
 @pytest.fixture
-def screen(qtbot, register_dir: Path, who: SignedIn) -> AuditScreen:
-    return make_screen(qtbot, register_dir, who)
+def screen(open_screen: OpenScreen, who: SignedIn) -> AuditScreen:
+    """The screen, opened once ``who`` has added bob's rows."""
+    return open_screen(AuditScreen, SIZE)
 
 
 def column(screen: AuditScreen, col: Column) -> list[str]:
@@ -120,11 +97,11 @@ def test_filter_by_date(qtbot, screen: AuditScreen) -> None:
     assert len(column(screen, Column.WHO)) == everything
 
 
-def test_pages_load_as_the_clerk_scrolls(qtbot, register_dir: Path, who: SignedIn) -> None:
+def test_pages_load_as_the_clerk_scrolls(qtbot, open_screen: OpenScreen, who: SignedIn) -> None:
     with who.register.session() as session:
         for n in range(250):
             audit.record(session, STAFF, "client.viewed", f"client:C-{n:05d}")
-    screen = make_screen(qtbot, register_dir, who)
+    screen = open_screen(AuditScreen, SIZE)
     assert screen.model.rowCount() == 200
     assert "newest 200" in screen.count_label.text()
 

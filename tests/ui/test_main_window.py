@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import QDialog
 
 from hartdesk import settings as settings_mod
@@ -22,8 +22,8 @@ from hartdesk.ui.screens.settings import SettingsScreen
 from hartdesk.ui.screens.staff import StaffScreen
 from hartdesk.ui.tasks import SyncTaskRunner
 from tests.conftest import ADMIN, ADMIN_PASSWORD, AGENCY_NAME, STAFF, STAFF_PASSWORD
+from tests.ui.helpers import Show
 
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 MakeWindow = Callable[..., MainWindow]
 
 
@@ -36,7 +36,7 @@ class FakeClock:
 
 
 @pytest.fixture
-def make_window(qtbot, register_dir: Path) -> Iterator[MakeWindow]:
+def make_window(show: Show, register_dir: Path) -> Iterator[MakeWindow]:
     windows: list[MainWindow] = []
 
     def make(
@@ -46,10 +46,7 @@ def make_window(qtbot, register_dir: Path) -> Iterator[MakeWindow]:
         if clock is not None:
             ctx.clock = clock
         ctx.signed_in = signin.sign_in(register_dir, username, password, clock=ctx.clock)
-        window = MainWindow(ctx)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
+        window = show(MainWindow(ctx))
         windows.append(window)
         return window
 
@@ -111,6 +108,17 @@ def test_ctrl_number_jumps_to_a_screen(qtbot, make_window: MakeWindow) -> None:
     assert isinstance(window.current_screen(), AuditScreen)
     qtbot.keyClick(window.sidebar, Qt.Key.Key_Up)
     assert isinstance(window.current_screen(), StaffScreen)
+
+
+def test_the_audit_log_fits_a_900_by_600_window(qtbot, make_window: MakeWindow) -> None:
+    window = make_window(ADMIN, ADMIN_PASSWORD)
+    audit = next(s for s in window.screens if isinstance(s, AuditScreen))
+    window.sidebar.setCurrentRow(window.screens.index(audit))
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: window.size() == QSize(900, 600))
+    for widget in (audit.person_combo, audit.action_combo, audit.to_date, audit.clear_filters_button):
+        assert widget.isVisible()
+        assert widget.mapTo(window, widget.rect().topRight()).x() < window.width()  # the filters wrap, none is cut
 
 
 def test_ctrl_l_locks_and_the_next_person_gets_their_own_screens(qtbot, make_window: MakeWindow) -> None:

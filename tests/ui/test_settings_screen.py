@@ -4,59 +4,25 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 
 from hartdesk.security import audit
 from hartdesk.security.signin import SignedIn, sign_in
 from hartdesk.storage.backup import write_backup
-from hartdesk.ui import crash
-from hartdesk.ui.context import AppContext
 from hartdesk.ui.screens.settings import BackupDialog, RestoreDialog, SettingsScreen
-from hartdesk.ui.tasks import SyncTaskRunner
 from tests.conftest import ADMIN, ADMIN_PASSWORD, AGENCY_NAME
+from tests.ui.helpers import OpenScreen, open_child
 
 BACKUP_PASSWORD = "Amber-Tortoise-Quilt-52"
-# The offscreen platform says this whenever a shown window's size limits change; it is noise, not a fault.
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-T = TypeVar("T", bound=QWidget)
-
-
-def open_child(parent: QWidget, cls: type[T], name: str = "") -> T:
-    """The dialog or message box the screen has open (failing the test if there is none)."""
-    found = [c for c in parent.findChildren(cls) if c.isVisible() and (not name or c.objectName() == name)]
-    assert found, f"no {cls.__name__} {name} is open"
-    return found[-1]
-
-
-@pytest.fixture(autouse=True)
-def no_crash_dialog(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An unexpected error fails the test at once instead of waiting on the (modal) crash dialog."""
-
-    def report(exc: BaseException, parent: object = None) -> None:
-        raise exc
-
-    monkeypatch.setattr(crash, "report_unexpected", report)
-
-
-def make_screen(qtbot, register_dir: Path, who: SignedIn) -> SettingsScreen:
-    ctx = AppContext(register_dir=register_dir, tasks=SyncTaskRunner(), signed_in=who)
-    widget = SettingsScreen(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(900, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.refresh()
-    return widget
+SIZE = (900, 700)
 
 
 @pytest.fixture
-def screen(qtbot, register_dir: Path, signed_in_admin: SignedIn) -> SettingsScreen:
-    return make_screen(qtbot, register_dir, signed_in_admin)
+def screen(open_screen: OpenScreen) -> SettingsScreen:
+    return open_screen(SettingsScreen, SIZE)
 
 
 def retype(qtbot, edit, value: str) -> None:
@@ -108,7 +74,7 @@ def test_an_invalid_email_blocks_saving(qtbot, screen: SettingsScreen, signed_in
 
 
 def test_saved_values_survive_signing_out_and_in(
-    qtbot, screen: SettingsScreen, register_dir: Path, signed_in_admin: SignedIn
+    qtbot, screen: SettingsScreen, register_dir: Path, signed_in_admin: SignedIn, open_screen: OpenScreen
 ) -> None:
     retype(qtbot, screen.name_edit, "Trevellas Web Ltd")
     screen.address_edit.setFocus()
@@ -129,7 +95,7 @@ def test_saved_values_survive_signing_out_and_in(
     signed_in_admin.lock()
     again = sign_in(register_dir, ADMIN, ADMIN_PASSWORD)
     try:
-        fresh = make_screen(qtbot, register_dir, again)
+        fresh = open_screen(SettingsScreen, SIZE, who=again)
         assert fresh.name_edit.text() == "Trevellas Web Ltd"
         assert fresh.address_edit.toPlainText() == "2 Harbour Row\nSt Ives"
         assert fresh.region_combo.currentData() == "SCT"

@@ -19,22 +19,14 @@ from hartdesk.ui.context import AppContext
 from hartdesk.ui.signin import SignInDialog
 from hartdesk.ui.tasks import SyncTaskRunner
 from tests.conftest import ADMIN, ADMIN_PASSWORD, STAFF, STAFF_PASSWORD, TemplateRegister
+from tests.ui.helpers import Show, wrong_code
 
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 NEW_PASSWORD = "Amber-Thistle-Quarry-52"
 
 
 @pytest.fixture
-def ctx(register_dir: Path) -> AppContext:
-    return AppContext(register_dir=register_dir, tasks=SyncTaskRunner())
-
-
-@pytest.fixture
-def dialog(qtbot, ctx: AppContext) -> Iterator[SignInDialog]:
-    dlg = SignInDialog(ctx)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    qtbot.waitExposed(dlg)
+def dialog(show: Show, ctx: AppContext) -> Iterator[SignInDialog]:
+    dlg = show(SignInDialog(ctx))
     yield dlg
     if dlg.signed_in is not None:
         dlg.signed_in.lock()
@@ -58,11 +50,6 @@ def page(dlg: SignInDialog) -> str:
     current = dlg.stack.currentWidget()
     assert current is not None
     return current.objectName()
-
-
-def wrong_code(secret: str, now: float) -> str:
-    valid = {pyotp.TOTP(secret).at(now + k * 30) for k in (-1, 0, 1)}
-    return next(c for c in (f"{n:06d}" for n in range(1_000_000)) if c not in valid)
 
 
 def test_wrong_password_shows_message_and_changes_nothing(qtbot, dialog: SignInDialog, register_dir: Path) -> None:
@@ -210,11 +197,9 @@ def test_policy_makes_an_account_without_totp_enrol(qtbot, dialog: SignInDialog,
     assert dialog.signed_in is not None and dialog.signed_in.second_factor_at is not None
 
 
-def test_demo_register_shows_the_credentials(qtbot, register_dir: Path) -> None:
-    ctx = AppContext(register_dir=register_dir, tasks=SyncTaskRunner(), demo_credentials=("admin", "demo-pass"))
-    dlg = SignInDialog(ctx)
-    qtbot.addWidget(dlg)
-    dlg.show()
+def test_demo_register_shows_the_credentials(show: Show, ctx: AppContext) -> None:
+    ctx.demo_credentials = ("admin", "demo-pass")
+    dlg = show(SignInDialog(ctx))
     note = dlg.findChild(type(dlg.error_label), "demo_note")
     assert note is not None and note.isVisible()
     assert "demo register" in note.text() and "admin" in note.text() and "demo-pass" in note.text()
@@ -222,22 +207,16 @@ def test_demo_register_shows_the_credentials(qtbot, register_dir: Path) -> None:
     assert dlg.focusWidget() is dlg.password_edit
 
 
-def test_a_folder_that_is_not_a_register_gets_a_clear_message(qtbot, tmp_path: Path) -> None:
-    ctx = AppContext(register_dir=tmp_path / "nothing", tasks=SyncTaskRunner())
-    dlg = SignInDialog(ctx)
-    qtbot.addWidget(dlg)
-    dlg.show()
+def test_a_folder_that_is_not_a_register_gets_a_clear_message(qtbot, show: Show, tmp_path: Path) -> None:
+    dlg = show(SignInDialog(AppContext(register_dir=tmp_path / "nothing", tasks=SyncTaskRunner())))
     type_credentials(qtbot, dlg, ADMIN, ADMIN_PASSWORD)
     assert "no hartdesk register" in dlg.error_label.text()
 
 
-def test_sign_in_in_the_background_shows_busy_then_signs_in(qtbot, register_dir: Path) -> None:
+def test_sign_in_in_the_background_shows_busy_then_signs_in(qtbot, show: Show, register_dir: Path) -> None:
     from hartdesk.ui.tasks import TaskRunner
 
-    ctx = AppContext(register_dir=register_dir, tasks=TaskRunner())
-    dlg = SignInDialog(ctx)
-    qtbot.addWidget(dlg)
-    dlg.show()
+    dlg = show(SignInDialog(AppContext(register_dir=register_dir, tasks=TaskRunner())))
     qtbot.keyClicks(dlg.username_edit, ADMIN)
     qtbot.keyClicks(dlg.password_edit, ADMIN_PASSWORD)
     qtbot.keyClick(dlg.password_edit, Qt.Key.Key_Return)

@@ -4,57 +4,26 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TypeVar
 
 import pyotp
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from hartdesk.errors import SignInError
 from hartdesk.security import staff
 from hartdesk.security.signin import SignedIn, sign_in
-from hartdesk.ui import crash
-from hartdesk.ui.context import AppContext
 from hartdesk.ui.models.staff_model import Column, StaffDataRole, StaffTableModel
 from hartdesk.ui.screens.staff import AddStaffDialog, EnableStaffDialog, StaffScreen
-from hartdesk.ui.tasks import SyncTaskRunner
 from tests.conftest import ADMIN, STAFF, STAFF_PASSWORD
+from tests.ui.helpers import OpenScreen, open_child
 
 NEW_PASSWORD = "Amber-Tortoise-Quilt-52"
-# The offscreen platform says this whenever a shown window's size limits change; it is noise, not a fault.
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-T = TypeVar("T", bound=QWidget)
-
-
-def open_child(parent: QWidget, cls: type[T], name: str = "") -> T:
-    """The dialog or message box the screen has open (failing the test if there is none)."""
-    found = [c for c in parent.findChildren(cls) if c.isVisible() and (not name or c.objectName() == name)]
-    assert found, f"no {cls.__name__} {name} is open"
-    return found[-1]
-
-
-@pytest.fixture(autouse=True)
-def no_crash_dialog(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An unexpected error fails the test at once instead of waiting on the (modal) crash dialog."""
-
-    def report(exc: BaseException, parent: object = None) -> None:
-        raise exc
-
-    monkeypatch.setattr(crash, "report_unexpected", report)
 
 
 @pytest.fixture
-def screen(qtbot, register_dir: Path, signed_in_admin: SignedIn) -> StaffScreen:
-    ctx = AppContext(register_dir=register_dir, tasks=SyncTaskRunner(), signed_in=signed_in_admin)
-    widget = StaffScreen(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(900, 500)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.refresh()
-    return widget
+def screen(open_screen: OpenScreen) -> StaffScreen:
+    return open_screen(StaffScreen, (900, 500))
 
 
 def shown(screen: StaffScreen) -> dict[str, dict[Column, str]]:

@@ -16,21 +16,17 @@ from hartdesk.security import signin
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.tasks import SyncTaskRunner
 from hartdesk.ui.wizard import FirstRunWizard
+from tests.ui.helpers import Show, wrong_code
 
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 PASSWORD = "Granite-Orchard-Pelican-84"
 ADDRESS_LINES = ["4 Tamar Street", "Saltash", "PL12 4AB"]
 
 
 @pytest.fixture
-def wizard(qtbot, tmp_path: Path) -> Iterator[FirstRunWizard]:
-    ctx = AppContext(register_dir=tmp_path / "register", tasks=SyncTaskRunner())
-    wiz = FirstRunWizard(ctx)
+def wizard(show: Show, tmp_path: Path) -> Iterator[FirstRunWizard]:
+    wiz = FirstRunWizard(AppContext(register_dir=tmp_path / "register", tasks=SyncTaskRunner()))
     wiz._confirm_leaving = lambda: True  # type: ignore[method-assign]
-    qtbot.addWidget(wiz)
-    wiz.show()
-    qtbot.waitExposed(wiz)
-    yield wiz
+    yield show(wiz)
     if wiz.signed_in is not None:
         wiz.signed_in.lock()
 
@@ -50,6 +46,14 @@ def fill_agency_page(qtbot, wiz: FirstRunWizard, ico: str = "Z1234567") -> None:
         qtbot.keyClicks(page.address_edit, line)
     qtbot.keyClicks(page.email_edit, "privacy@tamarvalley.example")
     qtbot.keyClicks(page.ico_edit, ico)
+
+
+def fill_admin_page(qtbot, wiz: FirstRunWizard) -> None:
+    page = wiz.admin_page
+    qtbot.keyClicks(page.username_edit, "jo")
+    qtbot.keyClicks(page.name_edit, "Jo Trevithick")
+    qtbot.keyClicks(page.password_field.password_edit, PASSWORD)
+    qtbot.keyClicks(page.password_field.repeat_edit, PASSWORD)
 
 
 def test_ico_warning_is_shown_for_a_doubtful_number_only(qtbot, wizard: FirstRunWizard) -> None:
@@ -96,12 +100,8 @@ def test_the_whole_wizard_creates_a_register_the_admin_can_sign_in_to(
     fill_agency_page(qtbot, wizard)
     click(qtbot, wizard, QWizard.WizardButton.NextButton)
 
-    page = wizard.admin_page
-    assert wizard.currentPage() is page
-    qtbot.keyClicks(page.username_edit, "jo")
-    qtbot.keyClicks(page.name_edit, "Jo Trevithick")
-    qtbot.keyClicks(page.password_field.password_edit, PASSWORD)
-    qtbot.keyClicks(page.password_field.repeat_edit, PASSWORD)
+    assert wizard.currentPage() is wizard.admin_page
+    fill_admin_page(qtbot, wizard)
     click(qtbot, wizard, QWizard.WizardButton.CommitButton)
 
     recovery = wizard.recovery_page
@@ -127,9 +127,7 @@ def test_the_whole_wizard_creates_a_register_the_admin_can_sign_in_to(
     assert wizard.currentPage() is totp_page
     secret = totp_page.panel.secret_label.text().replace(" ", "")
     assert len(secret) == 32
-    valid = {pyotp.TOTP(secret).at(time.time() + k * 30) for k in (-1, 0, 1)}
-    wrong = next(c for c in (f"{n:06d}" for n in range(1_000_000)) if c not in valid)
-    qtbot.keyClicks(totp_page.panel.code_edit, wrong)
+    qtbot.keyClicks(totp_page.panel.code_edit, wrong_code(secret, time.time()))
     click(qtbot, wizard, QWizard.WizardButton.FinishButton)
     assert wizard.isVisible() and "does not match" in totp_page.error_label.text()
 
@@ -153,6 +151,21 @@ def test_the_whole_wizard_creates_a_register_the_admin_can_sign_in_to(
     again.lock()
 
 
+def test_an_emergency_kit_that_cannot_be_saved_is_explained(qtbot, wizard: FirstRunWizard, tmp_path: Path) -> None:
+    fill_agency_page(qtbot, wizard)
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    fill_admin_page(qtbot, wizard)
+    click(qtbot, wizard, QWizard.WizardButton.CommitButton)
+    recovery = wizard.recovery_page
+    kit = tmp_path / "no such folder" / "kit.pdf"
+    wizard._ask_kit_path = lambda: kit  # type: ignore[method-assign]
+    qtbot.mouseClick(recovery.save_kit_button, Qt.MouseButton.LeftButton)
+    assert recovery.kit_error.isVisible()
+    assert f"The emergency kit could not be saved to {kit}" in recovery.kit_error.text()
+    assert recovery.kit_status.text() == ""
+    assert not kit.parent.exists()
+
+
 def test_cancel_before_creation_leaves_no_register(qtbot, wizard: FirstRunWizard) -> None:
     fill_agency_page(qtbot, wizard)
     qtbot.keyClick(wizard, Qt.Key.Key_Escape)
@@ -161,20 +174,14 @@ def test_cancel_before_creation_leaves_no_register(qtbot, wizard: FirstRunWizard
     assert not wizard.ctx.register_dir.exists()
 
 
-def test_creation_in_the_background_moves_on_when_done(qtbot, tmp_path: Path) -> None:
+def test_creation_in_the_background_moves_on_when_done(qtbot, show: Show, tmp_path: Path) -> None:
     from hartdesk.ui.tasks import TaskRunner
 
-    ctx = AppContext(register_dir=tmp_path / "register", tasks=TaskRunner())
-    wiz = FirstRunWizard(ctx)
-    qtbot.addWidget(wiz)
-    wiz.show()
+    wiz = show(FirstRunWizard(AppContext(register_dir=tmp_path / "register", tasks=TaskRunner())))
     fill_agency_page(qtbot, wiz)
     click(qtbot, wiz, QWizard.WizardButton.NextButton)
     page = wiz.admin_page
-    qtbot.keyClicks(page.username_edit, "jo")
-    qtbot.keyClicks(page.name_edit, "Jo Trevithick")
-    qtbot.keyClicks(page.password_field.password_edit, PASSWORD)
-    qtbot.keyClicks(page.password_field.repeat_edit, PASSWORD)
+    fill_admin_page(qtbot, wiz)
     click(qtbot, wiz, QWizard.WizardButton.CommitButton)
     assert wiz.is_busy() and page.busy.isVisible()
     qtbot.waitUntil(lambda: wiz.currentPage() is wiz.recovery_page)

@@ -14,12 +14,12 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 
 from hartdesk.security.audit import AuditRow
+from hartdesk.ui.models.base import ROW_ROLE, Index, RowTableModel
 from hartdesk.ui.tasks import TaskRunner
 
-Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
 
 
@@ -41,8 +41,8 @@ HEADERS = {
 
 
 class AuditDataRole(IntEnum):
-    ROW = int(Qt.ItemDataRole.UserRole)  # the AuditRow itself
-    ID = int(Qt.ItemDataRole.UserRole) + 1
+    ROW = ROW_ROLE  # the AuditRow itself
+    ID = ROW_ROLE + 1
 
 
 @dataclass(frozen=True)
@@ -84,19 +84,22 @@ def details_text(details: str) -> str:
     return "; ".join(parts)
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(RowTableModel[AuditRow]):
     """Rows are cached :class:`AuditRow` dataclasses; ``set_filter`` starts again from the newest row."""
 
     page_loaded = Signal()  # after each page arrives (also an empty last page)
     load_failed = Signal(object)  # the exception
 
-    def __init__(self, tasks: TaskRunner, loader: Loader, parent: Any = None, page_size: int = PAGE_SIZE) -> None:
-        QAbstractTableModel.__init__(self, parent)
+    headers = tuple(HEADERS[column] for column in Column)
+
+    def __init__(
+        self, tasks: TaskRunner, loader: Loader, parent: QObject | None = None, page_size: int = PAGE_SIZE
+    ) -> None:
+        RowTableModel.__init__(self, parent)
         self._tasks = tasks
         self._loader = loader
         self._page_size = page_size
         self._filter = AuditFilter()
-        self._rows: list[AuditRow] = []
         self._exhausted = True  # nothing to fetch until a filter is set
         self._loading = False
         self._generation = 0  # results of a load started before the last reset are dropped
@@ -123,11 +126,6 @@ class AuditTableModel(QAbstractTableModel):
     def clear(self) -> None:
         """Forget every row (the register locked); nothing loads until the next ``set_filter``."""
         self._reset(AuditFilter(), exhausted=True)
-
-    def row_at(self, index: Index) -> AuditRow | None:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        return self._rows[index.row()]
 
     def _reset(self, audit_filter: AuditFilter, exhausted: bool) -> None:
         self.beginResetModel()
@@ -178,28 +176,10 @@ class AuditTableModel(QAbstractTableModel):
         self._exhausted = True
         self.load_failed.emit(exc)
 
-    # --- Qt overrides -----------------------------------------------------------------------------------------
+    # --- cells -----------------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(Column)
-        ):
-            return HEADERS[Column(section)]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None or not 0 <= index.column() < len(Column):
-            return None
-        column = Column(index.column())
+    def cell(self, row: AuditRow, column: int, role: int) -> Any:
+        column = Column(column)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -210,8 +190,6 @@ class AuditTableModel(QAbstractTableModel):
             if column == Column.RECORD:
                 return row.target or None
             return None
-        if role == AuditDataRole.ROW:
-            return row
         if role == AuditDataRole.ID:
             return row.id
         return None

@@ -5,13 +5,12 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from hartdesk.models import Role
 from hartdesk.security.staff import StaffRow
-
-Index = QModelIndex | QPersistentModelIndex
+from hartdesk.ui.models.base import ROW_ROLE, RowTableModel
 
 ROLE_NAMES = {Role.ADMIN: "Administrator", Role.STAFF: "Staff"}
 _DISABLED_COLOUR = QColor("#7a7a7a")
@@ -37,21 +36,19 @@ HEADERS = {
 
 
 class StaffDataRole(IntEnum):
-    ROW = int(Qt.ItemDataRole.UserRole)  # the StaffRow itself
-    USERNAME = int(Qt.ItemDataRole.UserRole) + 1
-    ACTIVE = int(Qt.ItemDataRole.UserRole) + 2
+    ROW = ROW_ROLE  # the StaffRow itself
+    USERNAME = ROW_ROLE + 1
+    ACTIVE = ROW_ROLE + 2
 
 
 def local_date(value: Any) -> str:
     return value.astimezone().strftime("%d/%m/%Y") if value is not None else ""
 
 
-class StaffTableModel(QAbstractTableModel):
+class StaffTableModel(RowTableModel[StaffRow]):
     """Read-only; the screen replaces the rows after every change (a few dozen accounts at most)."""
 
-    def __init__(self, parent: Any = None) -> None:
-        QAbstractTableModel.__init__(self, parent)
-        self._rows: list[StaffRow] = []
+    headers = tuple(HEADERS[column] for column in Column)
 
     # --- what the screen uses -------------------------------------------------------------------------------
 
@@ -63,44 +60,19 @@ class StaffTableModel(QAbstractTableModel):
     def clear(self) -> None:
         self.set_rows([])
 
-    def row_at(self, index: Index) -> StaffRow | None:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        return self._rows[index.row()]
-
     def row_of(self, username: str) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.username == username), None)
 
-    # --- Qt overrides -----------------------------------------------------------------------------------------
+    # --- cells -----------------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(Column)
-        ):
-            return HEADERS[Column(section)]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None or not 0 <= index.column() < len(Column):
-            return None
-        column = Column(index.column())
+    def cell(self, row: StaffRow, column: int, role: int) -> Any:
+        column = Column(column)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.STATUS and row.disabled_at is not None:
             return f"Disabled on {local_date(row.disabled_at)}"
         if role == Qt.ItemDataRole.ForegroundRole and not row.active:
             return QBrush(_DISABLED_COLOUR)
-        if role == StaffDataRole.ROW:
-            return row
         if role == StaffDataRole.USERNAME:
             return row.username
         if role == StaffDataRole.ACTIVE:

@@ -5,23 +5,18 @@ from __future__ import annotations
 import html
 from datetime import date, datetime, time, timedelta
 
-import shiboken6
-from PySide6.QtCore import QDate, QSettings, Qt, Slot
+from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from hartdesk import paths
 from hartdesk.errors import HartdeskError
 from hartdesk.security import audit
 from hartdesk.security.audit import AuditRow
@@ -30,24 +25,12 @@ from hartdesk.ui.context import AppContext
 from hartdesk.ui.crash import show_error
 from hartdesk.ui.models.audit_model import AuditDataRole, AuditFilter, AuditTableModel, Column
 from hartdesk.ui.screens.base import Screen
+from hartdesk.ui.widgets import ERROR_COLOUR, OK_COLOUR, FlowLayout, labelled, make_list_table
 
 EVERYONE = "Everyone"
 ALL_ACTIONS = "All actions"
 DATE_FORMAT = "dd/MM/yyyy"
 COLUMN_WIDTHS = {Column.WHEN: 150, Column.WHO: 100, Column.ACTION: 190, Column.RECORD: 220}
-OK_COLOUR = "#1b6e2b"
-ERROR_COLOUR = "#a61b1b"
-
-
-def remember_column_widths(view: QTableView, key: str) -> QSettings:
-    """Restore the header's saved state and save it whenever a column is resized (kept per machine)."""
-    store = QSettings(str(paths.config_dir() / "ui.ini"), QSettings.Format.IniFormat, view)
-    header = view.horizontalHeader()
-    state = store.value(key)
-    if state is not None:
-        header.restoreState(state)
-    header.sectionResized.connect(lambda *_: store.setValue(key, header.saveState()))
-    return store
 
 
 def _day(qdate: QDate) -> date:
@@ -66,7 +49,6 @@ class AuditScreen(Screen):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         Screen.__init__(self, ctx, parent)
-        self._generation = 0
 
         self.person_combo = QComboBox()
         self.person_combo.setObjectName("person_combo")
@@ -91,41 +73,16 @@ class AuditScreen(Screen):
         self.clear_filters_button = QPushButton("&Clear filters")
         self.clear_filters_button.setObjectName("clear_filters_button")
 
-        filters = QHBoxLayout()
-        filters.addWidget(person_label)
-        filters.addWidget(self.person_combo)
-        filters.addSpacing(12)
-        filters.addWidget(action_label)
-        filters.addWidget(self.action_combo)
-        filters.addSpacing(12)
-        filters.addWidget(self.from_check)
-        filters.addWidget(self.from_date)
-        filters.addSpacing(6)
-        filters.addWidget(self.to_check)
-        filters.addWidget(self.to_date)
-        filters.addSpacing(12)
+        # The filters wrap onto a second line in a narrow window rather than making the window wider.
+        filters = FlowLayout()
+        filters.addWidget(labelled(person_label, self.person_combo))
+        filters.addWidget(labelled(action_label, self.action_combo))
+        filters.addWidget(labelled(self.from_check, self.from_date, self.to_check, self.to_date))
         filters.addWidget(self.clear_filters_button)
-        filters.addStretch(1)
 
         self.model = AuditTableModel(ctx.tasks, self._load_page, self)
-        self.table = QTableView()
-        self.table.setObjectName("audit_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)
+        self.table = make_list_table("audit_table", self.model, COLUMN_WIDTHS, "audit/header", row_padding=8)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
-        self._column_store = remember_column_widths(self.table, "audit/header")
 
         self.count_label = QLabel()
         self.count_label.setObjectName("count_label")
@@ -244,7 +201,7 @@ class AuditScreen(Screen):
             combo.blockSignals(False)
 
     def _on_choices_loaded(self, generation: int, actors: list[str], actions: list[str]) -> None:
-        if generation != self._generation or not shiboken6.isValid(self):
+        if not self.is_current(generation):
             return
         self._fill_combo(self.person_combo, EVERYONE, actors)
         self._fill_combo(self.action_combo, ALL_ACTIONS, actions)
@@ -304,7 +261,7 @@ class AuditScreen(Screen):
         self._on_task_failed(self._generation, exc)
 
     def _on_task_failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation or not shiboken6.isValid(self):
+        if not self.is_current(generation):
             return
         if isinstance(exc, HartdeskError):
             self.count_label.setText(exc.message)
@@ -328,7 +285,7 @@ class AuditScreen(Screen):
         self.verify_label.show()
 
         def failed(exc: BaseException) -> None:
-            if generation == self._generation and shiboken6.isValid(self):
+            if self.is_current(generation):
                 self.verify_button.setEnabled(True)
                 self.verify_label.hide()
             self._on_task_failed(generation, exc)
@@ -338,7 +295,7 @@ class AuditScreen(Screen):
         )
 
     def _on_verified(self, generation: int, checks: list[Check]) -> None:
-        if generation != self._generation or not shiboken6.isValid(self):
+        if not self.is_current(generation):
             return
         self.verify_button.setEnabled(True)
         failed = [c for c in checks if not c.ok]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from collections.abc import Callable
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QWidget
 
 from hartdesk.ui.context import AppContext
 
@@ -21,9 +25,20 @@ class Screen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         QWidget.__init__(self, parent)
         self.ctx = ctx
+        self._generation = 0  # moved on by clear(), so that results of work started before are dropped
+
+    def is_current(self, generation: int) -> bool:
+        """Whether work started at ``generation`` may show its result: nothing was cleared and the screen lives."""
+        return generation == self._generation and shiboken6.isValid(self)
 
     def refresh(self) -> None:
         """Reload what the screen shows."""
 
     def clear(self) -> None:
         """Drop everything shown (the register was locked)."""
+
+    def open_dialog(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
+        """Show ``dialog`` window-modal; ``on_accepted`` runs if it is accepted, and it is deleted once closed."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(on_accepted)
+        dialog.open()

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hartdesk.ui.account_dialogs import named
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.screens.base import Screen
+from hartdesk.ui.widgets import named
 
 ROLE_NAMES = {"admin": "administrator", "staff": "staff"}
 

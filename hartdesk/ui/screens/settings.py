@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -39,11 +35,16 @@ from hartdesk.storage import backup
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.crash import show_error
 from hartdesk.ui.screens.base import Screen
-from hartdesk.ui.widgets import PasswordField
+from hartdesk.ui.widgets import (
+    ERROR_STYLE,
+    NOTE_STYLE,
+    OK_STYLE,
+    WARNING_STYLE,
+    PasswordField,
+    WorkDialog,
+    email_problem,
+)
 
-ERROR_STYLE = "color: #a61b1b;"
-WARNING_STYLE = "color: #8a5a00;"
-OK_STYLE = "color: #1b6e2b;"
 BACKUP_FILTER = f"hartdesk backups (*{backup.BACKUP_SUFFIX});;All files (*)"
 ICO_WARNING = (
     "This does not look like an ICO registration number (a Z followed by seven characters, for example "
@@ -51,86 +52,17 @@ ICO_WARNING = (
 )
 
 
-def email_problem(address: str) -> str:
-    """Why ``address`` is not a usable email address (syntax only, never DNS); empty when it is."""
-    from email_validator import EmailNotValidError, validate_email
-
-    try:
-        validate_email(address, check_deliverability=False)
-    except EmailNotValidError as exc:
-        return f"The contact email is not valid: {exc}"
-    return ""
-
-
-class _WorkDialog(QDialog):
-    """A small dialog whose OK button runs one piece of slow work in a task; problems show inline, in words."""
-
-    def __init__(self, ctx: AppContext, title: str, ok_text: str, parent: QWidget | None = None) -> None:
-        QDialog.__init__(self, parent)
-        self.ctx = ctx
-        self.setWindowTitle(title)
-        self.setMinimumWidth(480)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("error_label")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
-        self.ok_button.setDefault(True)
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
-        self.layout_ = QVBoxLayout(self)
-
-    def finish_layout(self) -> None:
-        self.layout_.addWidget(self.error_label)
-        self.layout_.addWidget(self.buttons)
-
-    def show_problem(self, message: str, focus: QWidget | None = None) -> None:
-        self.error_label.setText(message)
-        self.error_label.setVisible(bool(message))
-        if focus is not None:
-            focus.setFocus()
-
-    def run_work(self, fn: Callable[[], Any], on_done: Callable[[Any], None], serial: bool) -> None:
-        self.show_problem("")
-        self.ok_button.setEnabled(False)
-
-        def done(result: Any) -> None:
-            if shiboken6.isValid(self):
-                self.ok_button.setEnabled(True)
-                on_done(result)
-
-        def failed(exc: BaseException) -> None:
-            if not shiboken6.isValid(self):
-                return
-            self.ok_button.setEnabled(True)
-            if isinstance(exc, HartdeskError):
-                self.show_problem(exc.message)
-            else:
-                show_error(self, exc)
-
-        self.ctx.tasks.run(fn, on_done=done, on_error=failed, serial=serial)
-
-    @Slot()
-    def _on_buttons_accepted(self) -> None:
-        self.submit()
-
-    def submit(self) -> None:
-        raise NotImplementedError
-
-
-class BackupDialog(_WorkDialog):
+class BackupDialog(WorkDialog):
     """Asks the backup password twice, then writes the backup (audited as ``register.backup``)."""
 
     def __init__(self, ctx: AppContext, target: Path, parent: QWidget | None = None) -> None:
-        _WorkDialog.__init__(self, ctx, "Back up the register", "&Back up", parent)
+        WorkDialog.__init__(self, ctx, "Back up the register", "&Back up", parent)
         self.setObjectName("backup_dialog")
+        self.setMinimumWidth(480)
         self.target = target
         self.written: Path | None = None
         intro = QLabel(
-            f"The backup will be written to <b>{_escape(str(target))}</b>.<br><br>Choose a password for it. "
+            f"The backup will be written to <b>{html.escape(str(target))}</b>.<br><br>Choose a password for it. "
             "Anyone with the file and this password can read the whole register, and without the password "
             "the backup cannot be restored: keep it somewhere safe, apart from the file."
         )
@@ -142,9 +74,7 @@ class BackupDialog(_WorkDialog):
         self.password.password_edit.setFocus()
 
     def submit(self) -> None:
-        problem = self.password.problem()
-        if problem:
-            self.show_problem(problem, self.password.password_edit)
+        if not self.password_ok(self.password):
             return
         who, target, password = self.ctx.who, self.target, self.password.password()
 
@@ -153,7 +83,7 @@ class BackupDialog(_WorkDialog):
             who.audit("register.backup", f"register:{who.register.register_id}")
             return written
 
-        self.run_work(work, self._on_written, serial=True)
+        self.run_work(work, self._on_written)
 
     def _on_written(self, written: Path) -> None:
         self.written = written
@@ -161,17 +91,18 @@ class BackupDialog(_WorkDialog):
         self.accept()
 
 
-class RestoreDialog(_WorkDialog):
+class RestoreDialog(WorkDialog):
     """Asks the backup's password and restores it into a new folder (a separate register; nothing here changes)."""
 
     def __init__(self, ctx: AppContext, backup_file: Path, folder: Path, parent: QWidget | None = None) -> None:
-        _WorkDialog.__init__(self, ctx, "Restore a backup", "&Restore", parent)
+        WorkDialog.__init__(self, ctx, "Restore a backup", "&Restore", parent)
         self.setObjectName("restore_dialog")
+        self.setMinimumWidth(480)
         self.backup_file = backup_file
         self.folder = folder
         intro = QLabel(
-            f"Restore <b>{_escape(str(backup_file))}</b><br>into the new register folder "
-            f"<b>{_escape(str(folder))}</b>.<br><br>The register open now is not changed."
+            f"Restore <b>{html.escape(str(backup_file))}</b><br>into the new register folder "
+            f"<b>{html.escape(str(folder))}</b>.<br><br>The register open now is not changed."
         )
         intro.setWordWrap(True)
         self.password_edit = QLineEdit()
@@ -199,14 +130,10 @@ class RestoreDialog(_WorkDialog):
         self.accept()
 
     def show_problem(self, message: str, focus: QWidget | None = None) -> None:
-        _WorkDialog.show_problem(self, message, focus)
+        WorkDialog.show_problem(self, message, focus)
         if message and focus is None:
             self.password_edit.selectAll()
             self.password_edit.setFocus()
-
-
-def _escape(text: str) -> str:
-    return html.escape(text)
 
 
 class SettingsScreen(Screen):
@@ -218,7 +145,6 @@ class SettingsScreen(Screen):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         Screen.__init__(self, ctx, parent)
-        self._generation = 0
         self._loaded: Settings | None = None
         label = settings_mod.label
 
@@ -421,7 +347,7 @@ class SettingsScreen(Screen):
         self.save_action.setEnabled(editable)
 
     def _on_settings_loaded(self, generation: int, loaded: Settings) -> None:
-        if generation != self._generation or not shiboken6.isValid(self):
+        if not self.is_current(generation):
             return
         self._loaded = loaded
         self.name_edit.setText(loaded.agency_name)
@@ -435,7 +361,7 @@ class SettingsScreen(Screen):
         self._set_editable(True)
 
     def _on_task_failed(self, generation: int, exc: BaseException, label: QLabel) -> None:
-        if generation != self._generation or not shiboken6.isValid(self):
+        if not self.is_current(generation):
             return
         if isinstance(exc, HartdeskError):
             self._say(label, exc.message, ERROR_STYLE)
@@ -474,13 +400,12 @@ class SettingsScreen(Screen):
             return
         new = self.edited_settings()
         problems = settings_mod.validate(new)
-        if new.agency_email:
-            problem = email_problem(new.agency_email)
-            if problem:
-                problems.insert(0, problem)
+        bad_email = email_problem(new.agency_email) if new.agency_email else ""
+        if bad_email:
+            problems.insert(0, f"The contact email is not valid: {bad_email}")
         if problems:
             self._say(self.status_label, " ".join(problems), ERROR_STYLE)
-            if new.agency_email and email_problem(new.agency_email):
+            if bad_email:
                 self.email_edit.setFocus()
                 self.email_edit.selectAll()
             return
@@ -503,7 +428,7 @@ class SettingsScreen(Screen):
         )
 
     def _on_saved(self, generation: int, new: Settings, changed: list[str]) -> None:
-        if generation != self._generation or not shiboken6.isValid(self):
+        if not self.is_current(generation):
             return
         self._loaded = new
         self.save_button.setEnabled(True)
@@ -511,7 +436,7 @@ class SettingsScreen(Screen):
         self.settings_saved.emit(new)
 
     def _on_save_failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation and shiboken6.isValid(self):
+        if self.is_current(generation):
             self.save_button.setEnabled(True)
             self.status_label.clear()
         self._on_task_failed(generation, exc, self.status_label)
@@ -534,7 +459,7 @@ class SettingsScreen(Screen):
             if dialog.written is not None:
                 self._say(self.backup_status, f"Backed up to {dialog.written}.", OK_STYLE)
 
-        self._open(dialog, written)
+        self.open_dialog(dialog, written)
 
     @Slot()
     def _on_restore_button_clicked(self) -> None:
@@ -552,7 +477,7 @@ class SettingsScreen(Screen):
             )
             return
         dialog = RestoreDialog(self.ctx, backup_file, folder, self)
-        self._open(dialog, lambda: self._on_restored(folder))
+        self.open_dialog(dialog, lambda: self._on_restored(folder))
 
     def _on_restored(self, folder: Path) -> None:
         text = (
@@ -564,11 +489,6 @@ class SettingsScreen(Screen):
         box.setObjectName("restored_message")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
-
-    def _open(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(on_accepted)
-        dialog.open()
 
 
 def _stacked(field: QWidget, below: QWidget) -> QWidget:
@@ -596,7 +516,7 @@ def _beside(field: QWidget, after: QWidget) -> QWidget:
 
 def _hint(text: str) -> QLabel:
     hint = QLabel(text)
-    hint.setStyleSheet("color: palette(placeholder-text);")
+    hint.setStyleSheet(NOTE_STYLE)
     return hint
 
 

@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-import shiboken6
-from PySide6.QtCore import QItemSelection, QSettings, Qt, Slot
+from PySide6.QtCore import QItemSelection, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from hartdesk import paths
 from hartdesk.errors import HartdeskError
 from hartdesk.models import Role
 from hartdesk.security import staff
@@ -34,99 +27,22 @@ from hartdesk.ui.context import AppContext
 from hartdesk.ui.crash import show_error
 from hartdesk.ui.models.staff_model import Column, StaffTableModel
 from hartdesk.ui.screens.base import Screen
-from hartdesk.ui.widgets import PasswordField
+from hartdesk.ui.widgets import (
+    ERROR_STYLE,
+    PasswordField,
+    WorkDialog,
+    align_form_labels,
+    make_list_table,
+)
 
-ERROR_STYLE = "color: #a61b1b;"
 COLUMN_WIDTHS = {Column.USERNAME: 130, Column.NAME: 220, Column.ROLE: 120, Column.STATUS: 90, Column.TOTP: 60}
 
 
-def remember_column_widths(view: QTableView, key: str) -> QSettings:
-    """Restore the header's saved state and save it whenever a column is resized (kept per machine)."""
-    store = QSettings(str(paths.config_dir() / "ui.ini"), QSettings.Format.IniFormat, view)
-    header = view.horizontalHeader()
-    state = store.value(key)
-    if state is not None:
-        header.restoreState(state)
-    header.sectionResized.connect(lambda *_: store.setValue(key, header.saveState()))
-    return store
-
-
-def align_label_columns(*forms: Any) -> None:
-    """Give stacked form layouts one label column, so their fields start at the same place."""
-    labels = []
-    for form in forms:
-        for row in range(form.rowCount()):
-            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if item is not None and isinstance(item.widget(), QLabel):
-                labels.append(item.widget())
-    width = max((label.sizeHint().width() for label in labels), default=0)
-    for label in labels:
-        label.setMinimumWidth(width)
-
-
-class _WorkDialog(QDialog):
-    """A small dialog whose OK button runs one write in a serial task; problems show inline, in words."""
-
-    def __init__(self, ctx: AppContext, title: str, ok_text: str, parent: QWidget | None = None) -> None:
-        QDialog.__init__(self, parent)
-        self.ctx = ctx
-        self.setWindowTitle(title)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("error_label")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
-        self.ok_button.setDefault(True)
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
-        self.layout_ = QVBoxLayout(self)
-
-    def finish_layout(self) -> None:
-        self.layout_.addWidget(self.error_label)
-        self.layout_.addWidget(self.buttons)
-
-    def show_problem(self, message: str, focus: QWidget | None = None) -> None:
-        self.error_label.setText(message)
-        self.error_label.setVisible(bool(message))
-        if focus is not None:
-            focus.setFocus()
-
-    def run_write(self, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        self.show_problem("")
-        self.ok_button.setEnabled(False)
-
-        def done(result: Any) -> None:
-            if shiboken6.isValid(self):
-                self.ok_button.setEnabled(True)
-                on_done(result)
-
-        def failed(exc: BaseException) -> None:
-            if not shiboken6.isValid(self):
-                return
-            self.ok_button.setEnabled(True)
-            if isinstance(exc, HartdeskError):
-                self.show_problem(exc.message)
-            else:
-                show_error(self, exc)
-
-        self.ctx.tasks.run(fn, on_done=done, on_error=failed, serial=True)
-
-    @Slot()
-    def _on_buttons_accepted(self) -> None:
-        self.submit()
-
-    def submit(self) -> None:
-        raise NotImplementedError
-
-
-class AddStaffDialog(_WorkDialog):
+class AddStaffDialog(WorkDialog):
     """User name, full name, role and a first password; ``added`` holds the new row once accepted."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        _WorkDialog.__init__(self, ctx, "Add a staff member", "&Add", parent)
+        WorkDialog.__init__(self, ctx, "Add a staff member", "&Add", parent)
         self.setObjectName("add_staff_dialog")
         self.added: StaffRow | None = None
         self.username_edit = QLineEdit()
@@ -149,7 +65,7 @@ class AddStaffDialog(_WorkDialog):
         self.layout_.addWidget(self.password)
         self.finish_layout()
         self.setMinimumWidth(460)
-        align_label_columns(form, self.password.layout())
+        align_form_labels(form, self.password.layout())
         QWidget.setTabOrder(self.username_edit, self.name_edit)
         QWidget.setTabOrder(self.name_edit, self.role_combo)
         QWidget.setTabOrder(self.role_combo, self.password.password_edit)
@@ -160,14 +76,12 @@ class AddStaffDialog(_WorkDialog):
         if not self.username_edit.text().strip():
             self.show_problem("Type a user name.", self.username_edit)
             return
-        problem = self.password.problem()
-        if problem:
-            self.show_problem(problem, self.password.password_edit)
+        if not self.password_ok(self.password):
             return
         who = self.ctx.who
         username, name = self.username_edit.text(), self.name_edit.text()
         role, password = Role(self.role_combo.currentData()), self.password.password()
-        self.run_write(lambda: staff.add_staff(who, username, name, role, password), self._on_added)
+        self.run_work(lambda: staff.add_staff(who, username, name, role, password), self._on_added)
 
     def _on_added(self, row: StaffRow) -> None:
         self.added = row
@@ -175,11 +89,11 @@ class AddStaffDialog(_WorkDialog):
         self.accept()
 
 
-class EnableStaffDialog(_WorkDialog):
+class EnableStaffDialog(WorkDialog):
     """A disabled account gets a new key slot with a password the administrator chooses."""
 
     def __init__(self, ctx: AppContext, row: StaffRow, parent: QWidget | None = None) -> None:
-        _WorkDialog.__init__(self, ctx, f"Enable {row.username}", "&Enable", parent)
+        WorkDialog.__init__(self, ctx, f"Enable {row.username}", "&Enable", parent)
         self.setObjectName("enable_staff_dialog")
         self.username = row.username
         intro = QLabel(
@@ -195,12 +109,10 @@ class EnableStaffDialog(_WorkDialog):
         self.password.password_edit.setFocus()
 
     def submit(self) -> None:
-        problem = self.password.problem()
-        if problem:
-            self.show_problem(problem, self.password.password_edit)
+        if not self.password_ok(self.password):
             return
         who, username, password = self.ctx.who, self.username, self.password.password()
-        self.run_write(lambda: staff.enable_staff(who, username, password), self._on_enabled)
+        self.run_work(lambda: staff.enable_staff(who, username, password), self._on_enabled)
 
     def _on_enabled(self, _: object) -> None:
         self.password.clear()
@@ -214,7 +126,6 @@ class StaffScreen(Screen):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         Screen.__init__(self, ctx, parent)
-        self._generation = 0
         self._select_after_load: str | None = None
 
         intro = QLabel(
@@ -246,23 +157,7 @@ class StaffScreen(Screen):
         buttons.addStretch(1)
 
         self.model = StaffTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("staff_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
-        self._column_store = remember_column_widths(self.table, "staff/header")
+        self.table = make_list_table("staff_table", self.model, COLUMN_WIDTHS, "staff/header", row_padding=10)
 
         self.message_label = QLabel()
         self.message_label.setObjectName("message_label")
@@ -352,7 +247,7 @@ class StaffScreen(Screen):
         self.refresh()
 
     def _on_staff_loaded(self, generation: int, rows: list[StaffRow]) -> None:
-        if generation != self._generation or not shiboken6.isValid(self):
+        if not self.is_current(generation):
             return
         selected = self.selected_row()
         keep = self._select_after_load or (selected.username if selected is not None else None)
@@ -362,18 +257,13 @@ class StaffScreen(Screen):
             self.select_username(keep)
 
     def _on_task_failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation or not shiboken6.isValid(self):
+        if not self.is_current(generation):
             return
         if isinstance(exc, HartdeskError):
             self.message_label.setText(exc.message)
             self.message_label.setStyleSheet(ERROR_STYLE)
         else:
             show_error(self, exc)
-
-    def _open(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(on_accepted)
-        dialog.open()
 
     # --- actions ----------------------------------------------------------------------------------------------
 
@@ -386,7 +276,7 @@ class StaffScreen(Screen):
             if row is not None:
                 self._reload(row.username, f"{row.username} can now sign in.")
 
-        self._open(dialog, added)
+        self.open_dialog(dialog, added)
 
     @Slot()
     def _on_disable_button_clicked(self) -> None:
@@ -414,7 +304,7 @@ class StaffScreen(Screen):
             lambda: staff.disable_staff(who, username),
             on_done=lambda _: (
                 self._reload(username, f"{username} is disabled: their key was removed and the register re-keyed.")
-                if generation == self._generation
+                if self.is_current(generation)
                 else None
             ),
             on_error=lambda exc: self._on_task_failed(generation, exc),
@@ -428,7 +318,7 @@ class StaffScreen(Screen):
             return
         dialog = EnableStaffDialog(self.ctx, row, self)
         username = row.username
-        self._open(dialog, lambda: self._reload(username, f"{username} can sign in again with the new password."))
+        self.open_dialog(dialog, lambda: self._reload(username, f"{username} can sign in again with the new password."))
 
     @Slot()
     def _on_reset_password_button_clicked(self) -> None:
@@ -439,7 +329,7 @@ class StaffScreen(Screen):
             return
         username = row.username
         dialog = ChangePasswordDialog(self.ctx, username, parent=self)
-        self._open(
+        self.open_dialog(
             dialog,
             lambda: self._reload(
                 username,
@@ -472,7 +362,7 @@ class StaffScreen(Screen):
         from hartdesk.ui.account_dialogs import TotpEnrolmentDialog
 
         dialog = TotpEnrolmentDialog(self.ctx, username, parent=self)
-        self._open(dialog, lambda: self._reload(username, f"{username} now signs in with a TOTP code."))
+        self.open_dialog(dialog, lambda: self._reload(username, f"{username} now signs in with a TOTP code."))
 
     def _confirmation(
         self, name: str, title: str, text: str, details: str, yes: str, on_yes: Callable[[], None]
