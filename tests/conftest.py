@@ -24,6 +24,30 @@ AGENCY_NAME = "Pemberton Quill Hosting Ltd"
 AGENCY_ADDRESS = "17 Wexcombe Mews\nTruro\nTR1 9QZ"
 
 
+def run_cli(*args: str, stdin: str = "") -> tuple[int, str, str]:
+    """Run the command line in this process: (exit code, stdout, stderr)."""
+    import io
+
+    from hartdesk.cli import Io, main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), Io(io.StringIO(stdin), out, err))
+    return code, out.getvalue(), err.getvalue()
+
+
+def run_as_admin(register_dir: Path, *args: str, more_stdin: str = "") -> tuple[int, str, str]:
+    """``hartdesk ARGS`` signed in as the template's admin (password on the first line of stdin)."""
+    return run_cli(
+        *args,
+        "--register",
+        str(register_dir),
+        "--user",
+        ADMIN,
+        "--password-stdin",
+        stdin=f"{ADMIN_PASSWORD}\n{more_stdin}",
+    )
+
+
 @dataclass(frozen=True)
 class TemplateRegister:
     path: Path

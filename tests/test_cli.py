@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -12,14 +11,9 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from hartdesk.cli import Io, main
-from tests.conftest import ADMIN, ADMIN_PASSWORD, STAFF
+from tests.conftest import ADMIN, ADMIN_PASSWORD, STAFF, run_cli
 
-
-def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), Io(io.StringIO(stdin), out, err))
-    return code, out.getvalue(), err.getvalue()
+run = run_cli
 
 
 def test_init_prints_the_register_id_and_writes_the_emergency_kit(tmp_path: Path) -> None:

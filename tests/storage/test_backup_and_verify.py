@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import resource
 import subprocess
 import sys
@@ -11,12 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from hartdesk.cli import Io, main
 from hartdesk.errors import BackupError, RegisterExistsError
 from hartdesk.models import AuditEntry, StaffMember
 from hartdesk.security.signin import sign_in
 from hartdesk.storage import backup, migrate
-from tests.conftest import ADMIN, ADMIN_PASSWORD, AGENCY_NAME, STAFF, STAFF_PASSWORD
+from tests.conftest import ADMIN, ADMIN_PASSWORD, AGENCY_NAME, STAFF, STAFF_PASSWORD, run_as_admin, run_cli
 
 
 def _dump(register_dir: Path, username: str, password: str) -> dict[str, list[tuple[object, ...]]]:
@@ -103,22 +101,8 @@ def test_rolling_snapshots_keep_ten(register_dir: Path) -> None:
     assert (snaps[0] / "register.db").stat().st_size > 0
 
 
-def _run_cli(*args: str, stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), Io(io.StringIO(stdin), out, err))
-    return code, out.getvalue(), err.getvalue()
-
-
 def test_verify_passes_on_a_healthy_register(register_dir: Path) -> None:
-    code, out, _ = _run_cli(
-        "verify",
-        "--register",
-        str(register_dir),
-        "--user",
-        ADMIN,
-        "--password-stdin",
-        stdin=ADMIN_PASSWORD + "\n",
-    )
+    code, out, _ = run_as_admin(register_dir, "verify")
     assert code == 0
     assert "Audit chain: unbroken" in out
 
@@ -132,15 +116,7 @@ def test_editing_an_audit_row_makes_verify_fail_naming_it(register_dir: Path, co
         conn.execute(text("DROP TRIGGER audit_log_no_update"))
         conn.execute(text(f"UPDATE audit_log SET {column} = {column} || 'x' WHERE id = :id"), {"id": row_id})
     who.lock()
-    code, _, err = _run_cli(
-        "verify",
-        "--register",
-        str(register_dir),
-        "--user",
-        ADMIN,
-        "--password-stdin",
-        stdin=ADMIN_PASSWORD + "\n",
-    )
+    code, _, err = run_as_admin(register_dir, "verify")
     assert code == 1
     assert f"audit row {row_id}" in err
 
@@ -151,15 +127,7 @@ def test_deleting_an_audit_row_is_detected(register_dir: Path) -> None:
         conn.execute(text("DROP TRIGGER audit_log_no_delete"))
         conn.execute(text("DELETE FROM audit_log WHERE id = 2"))
     who.lock()
-    code, _, err = _run_cli(
-        "verify",
-        "--register",
-        str(register_dir),
-        "--user",
-        ADMIN,
-        "--password-stdin",
-        stdin=ADMIN_PASSWORD + "\n",
-    )
+    code, _, err = run_as_admin(register_dir, "verify")
     assert code == 1 and "audit row 3" in err
 
 
@@ -223,7 +191,7 @@ def test_sign_in_with_a_restored_register_keeps_staff(register_dir: Path, tmp_pa
     who = sign_in(register_dir, ADMIN, ADMIN_PASSWORD)
     out = backup.write_backup(who.register, tmp_path / "b", "Backup-Pass-For-Tests")
     who.lock()
-    code, _, err = _run_cli(
+    code, _, err = run_cli(
         "restore",
         str(out),
         "--register",
