@@ -192,8 +192,9 @@ class KeyFile:
             raise RegisterDamagedError("This register has no recovery slot.")
         return slot
 
-    def add_slot(self, kind: str, secret: str, data_key: bytes, username: str | None = None) -> Slot:
-        """Create a slot unlocked by ``secret`` holding ``data_key``; replaces the user's old slot if any."""
+    def add_slot(self, secret: str, data_key: bytes, username: str | None = None) -> Slot:
+        """Create a slot unlocked by ``secret`` holding ``data_key``: the staff slot of ``username`` or, without a
+        user name, the recovery slot. It replaces that person's (or the recovery) slot if there was one."""
         from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -206,6 +207,7 @@ class KeyFile:
         nonce = secrets.token_bytes(12)
         private_ct = AESGCM(kek).encrypt(nonce, private.private_bytes_raw(), _aad(self.register_id, slot_id, "private"))
         lookup = self.lookup_for(username) if username is not None else None
+        kind = RECOVERY if lookup is None else STAFF
         slot = Slot(
             id=slot_id,
             kind=kind,

@@ -91,23 +91,12 @@ class SignedIn:
 
     def step_up(self, code: str) -> None:
         """Prove the second factor again (e.g. before revealing a secret)."""
-        _check_totp(
-            self.register,
-            self.identity.staff_id,
-            code,
-            self.clock,
-            _throttle(self.register, self.clock),
-            self.register.keyfile.lookup_for(self.username),
-        )
+        _check_totp(self.register, self.identity, code, self.clock)
         self.second_factor_at = self.clock()
         self.audit("signin.step_up", f"staff:{self.username}")
 
     def lock(self) -> None:
         self.register.close()
-
-
-def _throttle(reg_or_keyfile: OpenRegister | KeyFile, clock: Clock) -> Throttle:
-    return Throttle(reg_or_keyfile.register_id, clock)
 
 
 def _unlock(path: Path, keyfile: KeyFile, slot: Slot, secret: str) -> list[tuple[KeyFile, bytes]]:
@@ -125,10 +114,13 @@ def _unlock(path: Path, keyfile: KeyFile, slot: Slot, secret: str) -> list[tuple
     return candidates
 
 
-def _check_totp(reg: OpenRegister, staff_id: int, code: str, clock: Clock, throttle: Throttle, account: str) -> None:
+def _check_totp(reg: OpenRegister, identity: Identity, code: str, clock: Clock) -> None:
+    """Accept ``code`` once, storing its time step in the same transaction; failures count towards throttling."""
+    throttle = Throttle(reg.register_id, clock)
+    account = reg.keyfile.lookup_for(identity.username)
     throttle.check(account)
     with reg.session() as session:
-        member = session.get(StaffMember, staff_id)
+        member = session.get(StaffMember, identity.staff_id)
         if member is None or not member.totp_secret or not member.totp_confirmed:
             raise SignInError("This account has no TOTP code set up yet.")
         step = totp.accepted_step(member.totp_secret, code, clock(), member.totp_last_step)
@@ -159,18 +151,11 @@ class PendingSignIn:
         if self.needs_totp:
             if not code:
                 raise TotpRequiredError("Enter the 6-digit code from your authenticator app.")
-            account = self.register.keyfile.lookup_for(self.identity.username)
-            _check_totp(
-                self.register,
-                self.identity.staff_id,
-                code,
-                self._clock,
-                _throttle(self.register, self._clock),
-                account,
-            )
+            _check_totp(self.register, self.identity, code, self._clock)
             second_factor_at = self._clock()
         else:
-            _throttle(self.register, self._clock).succeeded(self.register.keyfile.lookup_for(self.identity.username))
+            account = self.register.keyfile.lookup_for(self.identity.username)
+            Throttle(self.register.register_id, self._clock).succeeded(account)
         signed_in = SignedIn(
             self.register,
             self.identity,
@@ -189,7 +174,7 @@ class PendingSignIn:
 def begin(path: Path, username: str, password: str, clock: Clock = time.time) -> PendingSignIn:
     """Check the password, open the register; raise a clear error for every way this can fail."""
     keyfile = register_mod.load_keyfile(path)
-    throttle = _throttle(keyfile, clock)
+    throttle = Throttle(keyfile.register_id, clock)
     account = keyfile.lookup_for(username)
     throttle.check(account)
     slot = keyfile.find_staff_slot(username)
@@ -203,13 +188,10 @@ def begin(path: Path, username: str, password: str, clock: Clock = time.time) ->
     reg = register_mod.open_with_key(path, candidates)
     try:
         with reg.session() as session:
+            # User names are stored in lower case (staff.check_username), as the slot lookup folds case too.
             member = session.execute(
-                select(StaffMember).where(StaffMember.username == username.strip())
+                select(StaffMember).where(StaffMember.username == username.strip().lower())
             ).scalar_one_or_none()
-            if member is None:
-                member = session.execute(
-                    select(StaffMember).where(StaffMember.username.ilike(username.strip()))
-                ).scalar_one_or_none()
             if member is None or not member.active:
                 raise SignInError("This account is disabled. Ask an administrator.")
             policy = settings_mod.load(session).require_totp_for_all
@@ -270,8 +252,7 @@ class RecoverySignIn:
             member.must_change_password = False
             audit.record(session, username, "signin.recovery", f"staff:{username}")
             audit.record(session, username, "staff.password_reset", f"staff:{username}", {"by": "recovery key"})
-        self.register.keyfile.add_slot("staff", new_password, self.register.data_key, username=username)
-        self.register.save_keyfile()
+        self.register.set_staff_secret(username, new_password)
         return SignedIn(self.register, identity, self._clock, via_recovery=True)
 
     def cancel(self) -> None:
@@ -282,7 +263,7 @@ def begin_recovery(path: Path, recovery_key: str, clock: Clock = time.time) -> R
     from hartdesk.security.keyslots import normalise_recovery_key
 
     keyfile = register_mod.load_keyfile(path)
-    throttle = _throttle(keyfile, clock)
+    throttle = Throttle(keyfile.register_id, clock)
     throttle.check(RECOVERY_ACCOUNT)
     slot = keyfile.recovery_slot()
     try:

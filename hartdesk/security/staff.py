@@ -6,6 +6,7 @@ audited without any secret.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,9 +49,8 @@ def password_feedback(password: str, user_inputs: list[str] | None = None) -> Pa
     if len(password) < MIN_PASSWORD_LENGTH:
         return PasswordFeedback(False, f"Use at least {MIN_PASSWORD_LENGTH} characters.", 0)
     from zxcvbn import zxcvbn
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-    if password.lower() in _common_passwords(FREQUENCY_LISTS):
+    if password.lower() in _common_passwords():
         return PasswordFeedback(False, "This is one of the most common passwords. Choose another.", 0)
     result = zxcvbn(password[:100], user_inputs=[u for u in (user_inputs or []) if u])
     score = int(result["score"])
@@ -61,14 +61,11 @@ def password_feedback(password: str, user_inputs: list[str] | None = None) -> Pa
     return PasswordFeedback(True, "Strong enough.", score)
 
 
-_COMMON: frozenset[str] | None = None
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-
-def _common_passwords(lists: dict[str, list[str]]) -> frozenset[str]:
-    global _COMMON
-    if _COMMON is None:
-        _COMMON = frozenset(lists["passwords"])
-    return _COMMON
+    return frozenset(FREQUENCY_LISTS["passwords"])
 
 
 def check_password_quality(password: str, user_inputs: list[str] | None = None) -> None:
@@ -124,8 +121,7 @@ def add_staff(who: SignedIn, username: str, display_name: str, role: Role, passw
         audit.record(session, who.username, "staff.added", f"staff:{username}", {"role": role.value})
         session.flush()
         # The slot is written inside the transaction: if keys.json cannot be written, no row is added.
-        reg.keyfile.add_slot("staff", password, reg.data_key, username=username)
-        reg.save_keyfile()
+        reg.set_staff_secret(username, password)
         row = StaffRow(username, member.display_name, role, True, False, member.created_at, None)
     return row
 
@@ -175,8 +171,7 @@ def enable_staff(who: SignedIn, username: str, password: str) -> None:
         member.disabled_at = None
         member.must_change_password = True
         audit.record(session, who.username, "staff.enabled", f"staff:{username}")
-        reg.keyfile.add_slot("staff", password, reg.data_key, username=username)
-        reg.save_keyfile()
+        reg.set_staff_secret(username, password)
 
 
 def change_password(who: SignedIn, username: str, new_password: str) -> None:
@@ -189,8 +184,7 @@ def change_password(who: SignedIn, username: str, new_password: str) -> None:
         check_password_quality(new_password, [username, member.display_name])
         member.must_change_password = username != who.username
         audit.record(session, who.username, "staff.password_changed", f"staff:{username}")
-        reg.keyfile.add_slot("staff", new_password, reg.data_key, username=username)
-        reg.save_keyfile()
+        reg.set_staff_secret(username, new_password)
     if username == who.username:
         who.must_change_password = False
 

@@ -15,13 +15,13 @@ import logging
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hartdesk import paths
 from hartdesk.errors import BackupError, RegisterExistsError
 from hartdesk.security.keyslots import KeyFile, new_data_key
 from hartdesk.storage import database
-from hartdesk.storage.register import KEYS_JSON, LOCK_FILE, REGISTER_DB
+from hartdesk.storage.register import KEYS_JSON, LOCK_FILE, REGISTER_DB, discard_register_files
 
 if TYPE_CHECKING:
     from hartdesk.storage.register import OpenRegister
@@ -41,10 +41,6 @@ def _is_disk_full(exc: BaseException) -> bool:
     return "disk is full" in text or "disk i/o error" in text or "no space" in text
 
 
-def _tmp_beside(target: Path) -> Path:
-    return target.with_name(f".{target.name}.partial")
-
-
 def write_backup(reg: OpenRegister, out: Path, password: str) -> Path:
     """Write a password-protected backup of ``reg`` to ``out``; nothing is left behind if it fails."""
     if not password:
@@ -54,7 +50,7 @@ def write_backup(reg: OpenRegister, out: Path, password: str) -> Path:
         raise BackupError(f"{out} already exists. Choose another file name.")
     if not out.parent.is_dir():
         raise BackupError(f"The folder {out.parent} does not exist.")
-    tmp = _tmp_beside(out)
+    tmp = out.with_name(f".{out.name}.partial")
     tmp.unlink(missing_ok=True)
     conn = database.connect(reg.path / REGISTER_DB, reg.data_key)
     try:
@@ -104,12 +100,12 @@ def _check_backup_file(path: Path, password: str) -> None:
         conn.close()
 
 
-def _open_with_password(conn: object, password: str) -> None:
+def _open_with_password(conn: Any, password: str) -> None:
     """Key a connection with a passphrase (SQLCipher's own PBKDF2), quoting it safely."""
     quoted = password.replace("'", "''")
-    conn.execute(f"PRAGMA key = '{quoted}'")  # type: ignore[attr-defined]
-    conn.execute("PRAGMA cipher_log_level = NONE")  # type: ignore[attr-defined]
-    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # type: ignore[attr-defined]
+    conn.execute(f"PRAGMA key = '{quoted}'")
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
 
 
 def restore(backup_file: Path, password: str, register_dir: Path) -> str:
@@ -146,8 +142,7 @@ def restore(backup_file: Path, password: str, register_dir: Path) -> str:
         keyfile.save(register_dir / KEYS_JSON)
         (register_dir / LOCK_FILE).touch()
     except BaseException as exc:
-        for name in (REGISTER_DB, f"{REGISTER_DB}-wal", f"{REGISTER_DB}-shm", KEYS_JSON, LOCK_FILE):
-            (register_dir / name).unlink(missing_ok=True)
+        discard_register_files(register_dir)
         if created_dir:
             shutil.rmtree(register_dir, ignore_errors=True)
         if _is_disk_full(exc):

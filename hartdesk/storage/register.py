@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,8 +25,11 @@ from hartdesk.errors import (
     RegisterExistsError,
     RegisterInUseError,
 )
-from hartdesk.security.keyslots import RECOVERY, KeyFile, new_data_key, new_recovery_key
+from hartdesk.security.keyslots import KeyFile, new_data_key, new_recovery_key
 from hartdesk.storage import database, migrate
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +57,15 @@ def load_keyfile(path: Path) -> KeyFile:
 class OpenRegister:
     """An unlocked register: the engine, a session factory and the key. Close it to drop the key."""
 
-    def __init__(self, path: Path, keyfile: KeyFile, data_key: bytes, lock: object) -> None:
+    def __init__(self, path: Path, keyfile: KeyFile, data_key: bytes, lock: BaseFileLock) -> None:
         self.path = path
         self.keyfile = keyfile
-        self._data_key = data_key
         self._lock = lock
-        self.engine: Engine = database.make_engine(path / REGISTER_DB, data_key)
+        self._use_key(data_key)
+
+    def _use_key(self, data_key: bytes) -> None:
+        self._data_key = data_key
+        self.engine: Engine = database.make_engine(self.path / REGISTER_DB, data_key)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -81,7 +88,9 @@ class OpenRegister:
         with self._sessions() as session, session.begin():
             yield session
 
-    def save_keyfile(self) -> None:
+    def set_staff_secret(self, username: str, password: str) -> None:
+        """Give ``username`` a new key slot for ``password`` (replacing any old one) and save keys.json."""
+        self.keyfile.add_slot(password, self.data_key, username=username)
         self.keyfile.save(self.path / KEYS_JSON)
 
     def rekey(self) -> None:
@@ -102,9 +111,7 @@ class OpenRegister:
         finally:
             conn.close()
         os.replace(pending, self.path / KEYS_JSON)
-        self._data_key = new_key
-        self.engine = database.make_engine(self.path / REGISTER_DB, new_key)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._use_key(new_key)
 
     def close(self) -> None:
         """Dispose the engine, drop the key and release the lock."""
@@ -112,12 +119,10 @@ class OpenRegister:
             self.engine.dispose()
             self._data_key = b""
         _open_in_this_process.discard(self.path.resolve())
-        release = getattr(self._lock, "release", None)
-        if release is not None:
-            release()
+        self._lock.release()
 
 
-def _acquire_lock(path: Path) -> object:
+def _acquire_lock(path: Path) -> BaseFileLock:
     from filelock import FileLock, Timeout
 
     resolved = path.resolve()
@@ -134,15 +139,12 @@ def _acquire_lock(path: Path) -> object:
     return lock
 
 
-def open_with_key(
-    path: Path,
-    candidates: list[tuple[KeyFile, bytes]],
-    migrate_with_backup: bool = True,
-) -> OpenRegister:
+def open_with_key(path: Path, candidates: list[tuple[KeyFile, bytes]]) -> OpenRegister:
     """Open a register once a slot has given up its data key.
 
     ``candidates`` is the key from keys.json and, if a re-key was interrupted, the key from keys.json.pending
-    (unlocked with the same secret); whichever opens the file wins and the other file is tidied away.
+    (unlocked with the same secret); whichever opens the file wins and the other file is tidied away. A register
+    at an older schema revision is backed up, then migrated.
     """
     db_path = path / REGISTER_DB
     lock = _acquire_lock(path)
@@ -157,22 +159,20 @@ def open_with_key(
         reg = OpenRegister(path, keyfile, data_key, lock)
     except BaseException:
         _open_in_this_process.discard(path.resolve())
-        lock.release()  # type: ignore[attr-defined]
+        lock.release()
         raise
+
+    def take_backup(revision: str | None) -> None:
+        from hartdesk.storage import backup
+
+        if backup.snapshot(reg, reason=f"before-migration-from-{revision}") is None:
+            raise BackupError(
+                "hartdesk could not back up the register before updating it, so it was not updated. "
+                "Check there is free disk space and try again."
+            )
+
     try:
-        if migrate_with_backup:
-            from hartdesk.storage import backup
-
-            def take_backup(revision: str | None) -> None:
-                if backup.snapshot(reg, reason=f"before-migration-from-{revision}") is None:
-                    raise BackupError(
-                        "hartdesk could not back up the register before updating it, so it was not updated. "
-                        "Check there is free disk space and try again."
-                    )
-
-            migrate.upgrade(reg.engine, take_backup)
-        else:
-            migrate.upgrade(reg.engine)
+        migrate.upgrade(reg.engine, take_backup)
     except BaseException:
         reg.close()
         raise
@@ -189,6 +189,12 @@ def _first_key_that_opens(db_path: Path, candidates: list[tuple[KeyFile, bytes]]
             error = error or exc
     assert error is not None
     raise error
+
+
+def discard_register_files(path: Path) -> None:
+    """Remove what a failed create or restore wrote into ``path`` (the folder itself stays)."""
+    for name in (REGISTER_DB, f"{REGISTER_DB}-wal", f"{REGISTER_DB}-shm", KEYS_JSON, PENDING_KEYS_JSON, LOCK_FILE):
+        (path / name).unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -214,8 +220,8 @@ def create(
     data_key = new_data_key()
     recovery_key = new_recovery_key()
     keyfile = KeyFile.new(created_at.isoformat(timespec="seconds"))
-    keyfile.add_slot("staff", admin_password, data_key, username=admin_username)
-    keyfile.add_slot(RECOVERY, recovery_key, data_key)
+    keyfile.add_slot(admin_password, data_key, username=admin_username)
+    keyfile.add_slot(recovery_key, data_key)
     try:
         conn = database.connect(path / REGISTER_DB, data_key)
         conn.execute("CREATE TABLE _hartdesk_init (x TEXT)")  # writes the encrypted header
@@ -223,10 +229,9 @@ def create(
         conn.close()
         keyfile.save(path / KEYS_JSON)
         (path / LOCK_FILE).touch()
-        reg = open_with_key(path, [(keyfile, data_key)], migrate_with_backup=False)
+        reg = open_with_key(path, [(keyfile, data_key)])
     except BaseException:
-        for name in (REGISTER_DB, f"{REGISTER_DB}-wal", f"{REGISTER_DB}-shm", KEYS_JSON, LOCK_FILE):
-            (path / name).unlink(missing_ok=True)
+        discard_register_files(path)
         raise
     with reg.session() as session:
         session.add(

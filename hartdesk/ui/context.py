@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,6 @@ class AppContext:
     clock: Callable[[], float] = time.time
     signed_in: SignedIn | None = None
     demo_credentials: tuple[str, str] | None = None  # shown on the sign-in dialog of a demo register
-    extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def who(self) -> SignedIn:
