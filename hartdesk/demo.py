@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,8 @@ DEMO_SETTINGS = settings_mod.Settings(
     agency_address="Unit 4, Harbour Yard\nFalmouth\nTR11 2XX",
     agency_email="privacy@bracken.example",
     agency_ico_number="ZA123456",
+    privacy_policy_version="2026-1",
+    terms_version="2025-2",
 )
 
 
@@ -27,8 +30,18 @@ class DemoRegister:
     recovery_key: str
 
 
-def create_demo(path: Path, password: str = DEMO_PASSWORD) -> DemoRegister:
+DEFAULT_CLIENTS = 200
+
+
+def create_demo(
+    path: Path,
+    password: str = DEMO_PASSWORD,
+    clients: int = DEFAULT_CLIENTS,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoRegister:
+    """A new register with fictional agency settings, the agency's operators and ``clients`` fictional clients."""
     # Imported here: the GUI reads DEMO_USER/DEMO_PASSWORD on its start-up path, which must stay light.
+    from hartdesk.register import demo_data
     from hartdesk.security import audit
     from hartdesk.storage import register as register_mod
 
@@ -39,6 +52,10 @@ def create_demo(path: Path, password: str = DEMO_PASSWORD) -> DemoRegister:
         with reg.session() as session:
             settings_mod.save(session, DEMO_SETTINGS)
             audit.record(session, DEMO_USER, "settings.changed", "settings", {"fields": ["agency details"]})
+            operator_ids = demo_data.add_operators(session, DEMO_USER)
+            demo_data.add_clients(session, DEMO_USER, clients, operator_ids, progress=progress)
+            if clients:
+                audit.record(session, DEMO_USER, "demo.clients", "", {"clients": clients})
     finally:
         reg.close()
     return DemoRegister(path, created.register_id, DEMO_USER, password, created.recovery_key)

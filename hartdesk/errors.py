@@ -60,3 +60,25 @@ class ValidationError(HartdeskError):
 
 class BackupError(HartdeskError):
     """A backup or restore could not be completed."""
+
+
+class FormError(ValidationError):
+    """Several fields of one form are wrong: ``problems`` maps each field's key to its message."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        first = next(iter(problems.values()))
+        more = len(problems) - 1
+        super().__init__(first if not more else f"{first} (and {more} more problem{'s' if more > 1 else ''})")
+        self.problems = problems
+
+
+class DuplicateError(ValidationError):
+    """The record looks like one already in the register; ``existing`` is its reference."""
+
+    def __init__(self, message: str, existing: str) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
+class NotFoundError(HartdeskError):
+    """No record with that reference."""

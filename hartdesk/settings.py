@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -37,6 +38,11 @@ class Settings:
     idle_lock_minutes: int = _setting(5, "Lock after idle minutes")
     require_totp_for_all: bool = _setting(False, "Require a TOTP code from every account")
     step_up_minutes: int = _setting(5, "A TOTP code stays valid for (minutes)")
+    # SPEC.md §3: invoices are kept this many years after the end of the financial year they were issued in.
+    invoice_retention_years: int = _setting(6, "Keep invoices for (years after the financial year)")
+    financial_year_end: str = _setting("03-31", "Financial year ends on (MM-DD)")
+    privacy_policy_version: str = _setting("", "Current privacy policy version")
+    terms_version: str = _setting("", "Current terms of service version")
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -63,7 +69,24 @@ def validate(settings: Settings) -> list[str]:
         problems.append("The idle lock must be between 1 and 240 minutes.")
     if not 1 <= settings.step_up_minutes <= 60:
         problems.append("A TOTP code can stay valid for 1 to 60 minutes.")
+    if not 1 <= settings.invoice_retention_years <= 20:
+        problems.append("Invoices can be kept for 1 to 20 years.")
+    if financial_year_end(settings) is None:
+        problems.append("Write the end of the financial year as month-day, for example 03-31.")
     return problems
+
+
+def financial_year_end(settings: Settings) -> tuple[int, int] | None:
+    """(month, day) of the financial year end, or None when the setting is not a real date (29 February is not)."""
+    match = re.fullmatch(r"(\d{2})-(\d{2})", settings.financial_year_end.strip())
+    if not match:
+        return None
+    month, day = int(match.group(1)), int(match.group(2))
+    try:
+        date(2023, month, day)
+    except ValueError:
+        return None
+    return month, day
 
 
 def load(session: Session) -> Settings:

@@ -12,6 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame, ListFlowable, ListItem, Paragraph, Spacer, Table
 
+from hartdesk.dates import format_uk_date
 from hartdesk.documents import theme
 from hartdesk.errors import HartdeskError
 
@@ -142,7 +143,7 @@ class _EmergencyKitRenderer:
         rows = [
             ("Agency", Paragraph(theme.escape(self.kit.agency_name or "—"), body)),
             ("Register ID", Paragraph(theme.escape(self.kit.register_id), mono)),
-            ("Created on", Paragraph(theme.format_uk_date(_uk_time(self.kit.created_at)), body)),
+            ("Created on", Paragraph(format_uk_date(_uk_time(self.kit.created_at)), body)),
             ("Where the register is kept", Paragraph(path, mono)),
         ]
         label = self.styles["body"].clone("label", textColor=theme.MUTED_COLOUR)

@@ -10,7 +10,7 @@ import io
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
@@ -52,20 +52,6 @@ MUTED_COLOUR = colors.HexColor("#555555")
 RULE_COLOUR = colors.HexColor("#b0b0b0")
 SHADE_COLOUR = colors.HexColor("#f2f2f2")
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 _register_lock = threading.Lock()
 _registered = False
@@ -166,11 +152,6 @@ def break_anywhere(text: str, font_name: str, font_size: float, width: float) ->
         lines.append(rest[:cut])
         rest = rest[cut:]
     return "<br/>".join(_xml_escape(line) for line in lines)
-
-
-def format_uk_date(value: date | datetime) -> str:
-    """21 November 2026 — fixed English month names, whatever locale Qt has set for the process."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,61 @@
 
 from hartdesk.models.audit import AuditEntry
 from hartdesk.models.base import Base
+from hartdesk.models.clients import Address, Client, ConsentEvent, Contact, ContactPoint, Counter, PolicyAcceptance
+from hartdesk.models.enums import (
+    AddressKind,
+    ClientKind,
+    ClientStatus,
+    ConsentChange,
+    DpaStatus,
+    InvoiceStatus,
+    LawfulBasis,
+    PointKind,
+    PolicyDocument,
+    RecipientCondition,
+    RetentionKind,
+    ServiceKind,
+    ServiceStatus,
+    TransferSafeguard,
+)
+from hartdesk.models.operators import CategoryRecipient, CategoryServiceKind, DataCategory, Operator, OperatorAccount
+from hartdesk.models.services import Invoice, Service, service_operators
 from hartdesk.models.settings import SettingRow
 from hartdesk.models.staff import Role, StaffMember
 
-__all__ = ["AuditEntry", "Base", "Role", "SettingRow", "StaffMember"]
+__all__ = [
+    "Address",
+    "AddressKind",
+    "AuditEntry",
+    "Base",
+    "CategoryRecipient",
+    "CategoryServiceKind",
+    "Client",
+    "ClientKind",
+    "ClientStatus",
+    "ConsentChange",
+    "ConsentEvent",
+    "Contact",
+    "ContactPoint",
+    "Counter",
+    "DataCategory",
+    "DpaStatus",
+    "Invoice",
+    "InvoiceStatus",
+    "LawfulBasis",
+    "Operator",
+    "OperatorAccount",
+    "PointKind",
+    "PolicyAcceptance",
+    "PolicyDocument",
+    "RecipientCondition",
+    "RetentionKind",
+    "Role",
+    "Service",
+    "ServiceKind",
+    "ServiceStatus",
+    "SettingRow",
+    "StaffMember",
+    "TransferSafeguard",
+    "service_operators",
+]

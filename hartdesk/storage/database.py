@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
 
 from hartdesk.errors import RegisterDamagedError
 
@@ -73,7 +74,10 @@ def make_engine(path: Path, key: bytes) -> Engine:
     import sqlcipher3.dbapi2 as sqlcipher
 
     creator: Callable[[], Any] = lambda: connect(path, key)  # noqa: E731
-    engine = create_engine("sqlite://", creator=creator, module=sqlcipher)
+    # A queue of connections, not SQLAlchemy's default for "sqlite://" (one shared connection per thread, meant
+    # for in-memory databases): a session opened while another is open, or on one of the GUI's worker threads,
+    # gets a connection of its own.
+    engine = create_engine("sqlite://", creator=creator, module=sqlcipher, poolclass=QueuePool)
 
     # The DB-API connection runs in autocommit (isolation_level=None) so that pragmas such as rekey work;
     # SQLAlchemy's transactions are issued explicitly here, as the SQLAlchemy docs recommend for pysqlite.

@@ -1,0 +1,150 @@
+"""The register's fixed choices, stored by value. Labels for people live beside them (``label``)."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import Enum
+
+
+def value_enum(cls: type[enum.Enum], length: int = 30) -> Enum:
+    """A non-native SQL enum stored by value (so the file reads the same on SQLite and PostgreSQL)."""
+    return Enum(cls, values_callable=lambda e: [m.value for m in e], native_enum=False, length=length)
+
+
+class LabelledEnum(enum.StrEnum):
+    @property
+    def label(self) -> str:
+        return _LABELS.get(self, self.value.replace("_", " ").capitalize())
+
+
+class ClientKind(LabelledEnum):
+    ORGANISATION = "organisation"
+    INDIVIDUAL = "individual"
+
+
+class ClientStatus(LabelledEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    CLOSED = "closed"
+    ERASED = "erased"
+
+
+class AddressKind(LabelledEnum):
+    BILLING = "billing"
+    REGISTRANT = "registrant"
+    POSTAL = "postal"
+
+
+class PointKind(LabelledEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+
+
+class ConsentChange(LabelledEnum):
+    GIVEN = "given"
+    WITHDRAWN = "withdrawn"
+
+
+class PolicyDocument(LabelledEnum):
+    PRIVACY_POLICY = "privacy_policy"
+    TERMS = "terms"
+
+
+class ServiceKind(LabelledEnum):
+    WEB_HOSTING = "web_hosting"
+    DOMAIN_REGISTRATION = "domain_registration"
+    EMAIL_HOSTING = "email_hosting"
+    SSL = "ssl"
+    BACKUPS = "backups"
+    CDN = "cdn"
+    MANAGED_CMS = "managed_cms"
+    OTHER = "other"
+
+
+class ServiceStatus(LabelledEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    ENDED = "ended"
+
+
+class InvoiceStatus(LabelledEnum):
+    DRAFT = "draft"
+    ISSUED = "issued"
+    PAID = "paid"
+    VOID = "void"
+
+
+class TransferSafeguard(LabelledEnum):
+    NOT_RESTRICTED = "not_restricted"
+    UK_ADEQUACY = "uk_adequacy"
+    IDTA = "idta"
+    ADDENDUM = "addendum"
+    NONE = "none"
+
+    @property
+    def is_restricted_transfer(self) -> bool:
+        return self is not TransferSafeguard.NOT_RESTRICTED
+
+
+class DpaStatus(LabelledEnum):
+    NOT_IN_PLACE = "not_in_place"
+    REQUESTED = "requested"
+    SIGNED = "signed"
+
+
+class LawfulBasis(LabelledEnum):
+    CONTRACT = "contract"
+    LEGAL_OBLIGATION = "legal_obligation"
+    LEGITIMATE_INTERESTS = "legitimate_interests"
+    CONSENT = "consent"
+    PROCESSOR = "processor"
+
+
+class RetentionKind(LabelledEnum):
+    """How long a category is kept; the period (months or days) is on the category."""
+
+    AFTER_RELATIONSHIP = "after_relationship"  # months after the client's account closes
+    TAX_RECORDS = "tax_records"  # years from settings after the end of the financial year of the last invoice
+    AFTER_SERVICE_ENDS = "after_service_ends"  # months after the last service that needs it ends
+    ROLLING_DAYS = "rolling_days"  # each record deleted this many days after it is made
+    UNTIL_WITHDRAWN = "until_withdrawn"  # until consent is withdrawn
+
+
+class RecipientCondition(LabelledEnum):
+    ALWAYS = "always"
+    MARKETING_CONSENT = "marketing_consent"
+
+
+_LABELS: dict[enum.Enum, str] = {
+    ServiceKind.WEB_HOSTING: "Web hosting",
+    ServiceKind.DOMAIN_REGISTRATION: "Domain registration",
+    ServiceKind.EMAIL_HOSTING: "Email hosting",
+    ServiceKind.SSL: "SSL certificate",
+    ServiceKind.BACKUPS: "Backups",
+    ServiceKind.CDN: "CDN",
+    ServiceKind.MANAGED_CMS: "Managed CMS",
+    TransferSafeguard.NOT_RESTRICTED: "Not needed (processed in the UK)",
+    TransferSafeguard.UK_ADEQUACY: "UK adequacy regulations",
+    TransferSafeguard.IDTA: "International data transfer agreement (IDTA)",
+    TransferSafeguard.ADDENDUM: "UK addendum to the EU standard contractual clauses",
+    TransferSafeguard.NONE: "None (restricted transfer without a safeguard)",
+    DpaStatus.NOT_IN_PLACE: "Not in place",
+    DpaStatus.REQUESTED: "Requested",
+    DpaStatus.SIGNED: "Signed",
+    LawfulBasis.CONTRACT: "Contract (Art. 6(1)(b))",
+    LawfulBasis.LEGAL_OBLIGATION: "Legal obligation (Art. 6(1)(c))",
+    LawfulBasis.LEGITIMATE_INTERESTS: "Legitimate interests (Art. 6(1)(f))",
+    LawfulBasis.CONSENT: "Consent (Art. 6(1)(a))",
+    LawfulBasis.PROCESSOR: "As processor, on the client's instructions (Art. 28)",
+    RetentionKind.AFTER_RELATIONSHIP: "Months after the client leaves",
+    RetentionKind.TAX_RECORDS: "Tax records (invoice retention setting)",
+    RetentionKind.AFTER_SERVICE_ENDS: "Months after the service ends",
+    RetentionKind.ROLLING_DAYS: "Days after each record is made",
+    RetentionKind.UNTIL_WITHDRAWN: "Until consent is withdrawn",
+    RecipientCondition.ALWAYS: "Always",
+    RecipientCondition.MARKETING_CONSENT: "Only clients who gave marketing consent",
+    PolicyDocument.PRIVACY_POLICY: "Privacy policy",
+    PolicyDocument.TERMS: "Terms of service",
+}
