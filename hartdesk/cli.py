@@ -191,8 +191,10 @@ def cmd_demo(args: argparse.Namespace, io: Io) -> int:
     if args.register is None:
         raise ValidationError("Say where to make the demo register with --register DIR.")
     password = io.read_line("the demo password") if args.password_stdin else DEMO_PASSWORD
-    demo = create_demo(args.register, password)
-    io.out(f"Demo register created in {demo.path}")
+    if args.clients < 0:
+        raise ValidationError("The number of demo clients cannot be negative.")
+    demo = create_demo(args.register, password, clients=args.clients)
+    io.out(f"Demo register created in {demo.path} with {args.clients} fictional clients")
     io.out(f"  user name: {demo.username}")
     io.out(f"  password:  {demo.password}")
     return 0
@@ -315,6 +317,123 @@ def cmd_audit(args: argparse.Namespace, io: Io) -> int:
     return 0
 
 
+def cmd_clients(args: argparse.Namespace, io: Io) -> int:
+    from dataclasses import asdict
+    from datetime import date
+
+    from hartdesk import settings as settings_mod
+    from hartdesk.register import clients, search, whoholds
+
+    who = _sign_in(args, io)
+    try:
+        with who.register.session() as session:
+            if args.clients_command == "list":
+                query = search.ClientQuery(text=args.search or "")
+                rows = search.list_clients(session, query, 0, args.limit)
+                total = search.count_clients(session, query)
+                _emit(
+                    args,
+                    io,
+                    [asdict(r) for r in rows],
+                    [f"{r.ref}  {r.status.value:<9} {r.name}  {r.email}  {r.phone}  {r.postcode}" for r in rows]
+                    + (
+                        [f"({total - len(rows)} more: narrow the search or raise --limit)"] if total > len(rows) else []
+                    ),
+                )
+            else:
+                detail = clients.get_client(session, args.ref)
+                held = whoholds.who_holds_what(session, detail.ref, settings_mod.load(session), date.today())
+                who.audit("client.viewed", f"client:{detail.ref}", {"via": "cli"})
+                data = asdict(detail) | {"marketing_consent": detail.marketing_consent, "who_holds_what": asdict(held)}
+                lines = [f"{detail.ref}  {detail.name}  ({detail.status.value})"]
+                lines += [f"  {c.name}: {', '.join(c.evidence)}; kept {c.retention}" for c in held.categories]
+                lines += [
+                    f"  → {r.operator_name} ({r.country_name}): {', '.join(r.category_names)}" for r in held.recipients
+                ]
+                _emit(args, io, data, lines)
+    finally:
+        who.lock()
+    return 0
+
+
+def cmd_operators(args: argparse.Namespace, io: Io) -> int:
+    from dataclasses import asdict
+
+    from hartdesk.register import operators
+
+    who = _sign_in(args, io)
+    try:
+        with who.register.session() as session:
+            rows = operators.list_operators(session)
+            data = []
+            for row in rows:
+                detail = operators.get_operator(session, row.id)
+                data.append(
+                    asdict(row)
+                    | {
+                        "safeguard_label": row.safeguard.label,
+                        "contact_email": detail.values.contact_email,
+                        "dpa_signed_on": detail.values.dpa_signed_on,
+                        "clients": detail.clients,
+                        "receives": [asdict(r) for r in detail.rules],
+                    }
+                )
+    finally:
+        who.lock()
+    _emit(
+        args,
+        io,
+        data,
+        [f"{r.name:<28} {r.country_name:<16} {r.safeguard.label:<46} {r.services:>7} services" for r in rows],
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, io: Io) -> int:
+    from hartdesk.register import csvio
+
+    kind = csvio.ImportKind(args.kind)
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"Cannot read {args.file}: {exc.strerror or exc}.") from None
+    table = csvio.read_csv(data)
+    who = _sign_in(args, io)
+    try:
+        with who.register.session() as session:
+            plan = csvio.plan_import(session, kind, table, csvio.guess_mapping(kind, table.headers))
+            for problem in plan.problems:
+                level = "warning" if problem.warning else "error"
+                column = f" [{problem.column}]" if problem.column else ""
+                io.stderr.write(f"line {problem.line}{column} {level}: {problem.message}\n")
+            if not plan.ok:
+                raise ValidationError(
+                    f"{len(plan.errors)} problem(s) in {args.file.name} ({plan.rows} rows); nothing was imported."
+                )
+            if args.dry_run:
+                io.out(f"{len(plan.items)} {kind.value} checked; nothing was written (--dry-run).")
+                return 0
+            count = csvio.commit_import(session, who.username, plan)
+    finally:
+        who.lock()
+    io.out(f"{count} {kind.value} imported.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, io: Io) -> int:
+    from hartdesk.register import csvio
+
+    who = _sign_in(args, io)
+    try:
+        with who.register.session() as session:
+            count = csvio.export_clients(session, args.file)
+        who.audit("export.clients", "", {"rows": count})
+    finally:
+        who.lock()
+    io.out(f"{count} clients exported to {args.file}")
+    return 0
+
+
 # -- parser -----------------------------------------------------------------------------------------------------------
 
 
@@ -349,6 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ico-number", metavar="NUMBER")
 
     p = command("demo", cmd_demo, "create a new register filled with fictional demo data")
+    p.add_argument("--clients", type=int, default=200, metavar="N", help="how many fictional clients (default 200)")
 
     command("verify", cmd_verify, "check encryption, integrity, foreign keys and the audit chain")
 
@@ -399,6 +519,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--actor", metavar="NAME")
     p.add_argument("--action", metavar="ACTION")
     p.add_argument("--limit", type=int, default=100)
+
+    p = command("clients", cmd_clients, "list clients, or show everything held about one")
+    clients_sub = p.add_subparsers(dest="clients_command", required=True, parser_class=_Parser)
+    c = clients_sub.add_parser("list", help="list clients (by name), optionally searched")
+    _add_common(c, top=False)
+    c.add_argument("--search", metavar="TEXT", help="name, email, phone, postcode, domain or reference")
+    c.add_argument("--limit", type=int, default=1000, metavar="N", help="at most N clients (default 1000)")
+    c = clients_sub.add_parser("show", help="everything held about a client, including who holds what")
+    _add_common(c, top=False)
+    c.add_argument("ref", metavar="REF", help="the client's reference, e.g. C-00042")
+
+    p = command("operators", cmd_operators, "the third-party operators and the data they receive")
+    o = p.add_subparsers(dest="operators_command", required=True, parser_class=_Parser).add_parser(
+        "list", help="list operators with where they are, their safeguard and what they receive"
+    )
+    _add_common(o, top=False)
+
+    p = command("import", cmd_import, "import clients, services or invoices from a CSV file (all or nothing)")
+    p.add_argument("kind", choices=["clients", "services", "invoices"])
+    p.add_argument("file", type=Path, metavar="FILE.csv")
+    p.add_argument("--dry-run", action="store_true", help="check every row and write nothing")
+
+    p = command("export", cmd_export, "export clients to a CSV file")
+    p.add_argument("kind", choices=["clients"])
+    p.add_argument("file", type=Path, metavar="FILE.csv")
     return parser
 
 

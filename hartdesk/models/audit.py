@@ -15,7 +15,7 @@ class AuditEntry(Base):
     at: Mapped[timestamp] = mapped_column(index=True)
     actor: Mapped[str80] = mapped_column(index=True)
     action: Mapped[str80] = mapped_column(index=True)
-    target: Mapped[str] = mapped_column(String(200), default="")
+    target: Mapped[str] = mapped_column(String(200), default="", index=True)
     details: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

@@ -121,14 +121,14 @@ def check_vat(value: str) -> str:
     text = value.strip()
     if not text:
         return ""
-    compact = eu_vat.compact(text)
+    compact = re.sub(r"[\s.\-/]", "", text).upper()
     if compact[:2].isdigit():
         compact = "GB" + compact
     try:
         if compact.startswith(("GB", "XI")):
             gb_vat.validate(compact[2:])
         else:
-            eu_vat.validate(compact)
+            compact = eu_vat.validate(compact)
     except StdnumError:
         raise ValidationError(f"“{text}” is not a valid VAT number (for example GB980780684).") from None
     return compact

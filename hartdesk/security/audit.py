@@ -102,8 +102,9 @@ def query(
     until: datetime | None = None,
     limit: int = 500,
     offset: int = 0,
+    target: str | None = None,
 ) -> list[AuditRow]:
-    """Newest first, filtered in SQL."""
+    """Newest first, filtered in SQL; ``target`` picks the rows about one record (e.g. ``client:C-00042``)."""
     stmt = select(AuditEntry).order_by(AuditEntry.id.desc())
     if actor:
         stmt = stmt.where(AuditEntry.actor == actor)
@@ -113,6 +114,8 @@ def query(
         stmt = stmt.where(AuditEntry.at >= since)
     if until is not None:
         stmt = stmt.where(AuditEntry.at < until)
+    if target:
+        stmt = stmt.where(AuditEntry.target == target)
     rows = session.execute(stmt.limit(limit).offset(offset)).scalars()
     return [AuditRow(e.id, e.at, e.actor, e.action, e.target, e.details) for e in rows]
 

@@ -14,6 +14,7 @@ from hartdesk.errors import BackupError, RegisterExistsError
 from hartdesk.models import AuditEntry, StaffMember
 from hartdesk.security.signin import sign_in
 from hartdesk.storage import backup, migrate
+from hartdesk.storage.verify import verify
 from tests.conftest import ADMIN, ADMIN_PASSWORD, AGENCY_NAME, STAFF, STAFF_PASSWORD, run_as_admin, run_cli
 
 
@@ -144,31 +145,29 @@ def test_head_revision_constant_matches_the_migrations() -> None:
     assert ScriptDirectory.from_config(migrate.alembic_config()).get_heads() == [migrate.HEAD_REVISION]
 
 
-def test_opening_a_register_at_an_older_revision_snapshots_it_first(
-    register_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Only one revision exists so far, so the register is stamped with a made-up older one and Alembic's own
-    upgrade is replaced by re-stamping; what is checked is that the snapshot is taken before migrating."""
+def test_opening_a_register_at_an_older_revision_snapshots_it_then_migrates(register_dir: Path) -> None:
+    """A register made before the client register existed (revision 0001) is snapshotted, then upgraded in place:
+    its staff and audit log are kept and the default data categories appear."""
+    from alembic import command
+
     who = sign_in(register_dir, ADMIN, ADMIN_PASSWORD)
     with who.register.engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+        command.downgrade(migrate.alembic_config(conn), "0001_initial")
     register_id = who.register.register_id
     who.lock()
-    steps: list[str] = []
 
-    def fake_alembic_upgrade(cfg, target):  # type: ignore[no-untyped-def]
-        steps.append(f"alembic upgrade {target}")
-        cfg.attributes["connection"].execute(
-            text("UPDATE alembic_version SET version_num = :v"), {"v": migrate.HEAD_REVISION}
-        )
-
-    import alembic.command
-
-    monkeypatch.setattr(alembic.command, "upgrade", fake_alembic_upgrade)
-    sign_in(register_dir, ADMIN, ADMIN_PASSWORD).lock()
-    snaps = backup.list_snapshots(register_id)
-    assert steps == ["alembic upgrade head"]
-    assert len(snaps) == 1 and snaps[0].name.endswith("before-migration-from-older")
+    who = sign_in(register_dir, ADMIN, ADMIN_PASSWORD)
+    try:
+        assert migrate.current_revision(who.register.engine) == migrate.HEAD_REVISION
+        with who.register.session() as session:
+            codes = list(session.execute(text("SELECT code FROM data_categories ORDER BY position")).scalars())
+            assert session.execute(text("SELECT count(*) FROM staff")).scalar() == 2
+        assert codes[:3] == ["identity", "contact", "postal_address"] and "hosted_content" in codes
+        assert verify(who.register)[-1].ok  # the audit chain survived
+    finally:
+        who.lock()
+    (snap,) = backup.list_snapshots(register_id)
+    assert snap.name.endswith("before-migration-from-0001_initial")
 
 
 def test_migrations_build_the_schema_from_nothing(register_dir: Path) -> None:

@@ -241,6 +241,9 @@ def upgrade() -> None:
 
 
 
+    # A record's activity (the audit rows about client:C-00042) is read by target.
+    op.create_index(op.f("ix_audit_log_target"), "audit_log", ["target"])
+
     # Search-as-you-type over every client: one row per client (rowid = client id) holding its names, contact
     # names, emails, phones (digits, national and international), postcodes (with and without the space), domain
     # names and Customer Centre reference, folded to lower case without accents. The trigram tokenizer finds any
@@ -334,6 +337,7 @@ def _seed_categories() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TABLE client_search")
+    op.drop_index(op.f("ix_audit_log_target"), table_name="audit_log")
     with op.batch_alter_table('service_operators', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_service_operators_operator_id'))
 
