@@ -73,6 +73,7 @@ def check_phone(value: str, region: str = DEFAULT_REGION) -> str:
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
+@lru_cache(maxsize=8192)
 def format_phone(e164: str) -> str:
     """UK numbers in national format (020 7946 0018), others in international format (+33 1 23 45 67 89)."""
     import phonenumbers

@@ -71,10 +71,15 @@ class ClientRow:
     trading_name: str
     status: ClientStatus
     email: str
-    phone: str  # formatted for display
+    phone_e164: str
     postcode: str
     services: int
     opened_on: date
+
+    @property
+    def phone(self) -> str:
+        """Formatted for display only when shown (formatting costs more than finding the row)."""
+        return format_phone(self.phone_e164) if self.phone_e164 else ""
 
 
 # -- the search row -------------------------------------------------------------------------------------------------
@@ -245,7 +250,7 @@ def list_clients(session: Session, query: ClientQuery, offset: int = 0, limit: i
             trading_name=r.trading_name,
             status=r.status,
             email=firsts.get((r.id, PointKind.EMAIL), ""),
-            phone=format_phone(firsts[(r.id, PointKind.PHONE)]) if (r.id, PointKind.PHONE) in firsts else "",
+            phone_e164=firsts.get((r.id, PointKind.PHONE), ""),
             postcode=postcodes.get(r.id, ""),
             services=counts.get(r.id, 0),
             opened_on=r.opened_on,

@@ -16,6 +16,7 @@ from sqlalchemy.pool import QueuePool
 from hartdesk.errors import RegisterDamagedError
 
 BUSY_TIMEOUT_MS = 5000
+CACHE_KIB = 48 * 1024  # per connection
 
 
 def _key_pragma(key: bytes) -> str:
@@ -36,6 +37,8 @@ def connect(path: Path, key: bytes) -> Any:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Decrypted pages stay in the cache, so searching the same register again does not decrypt them again.
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     except sqlcipher.DatabaseError as exc:
         conn.close()
         raise RegisterDamagedError(
