@@ -89,7 +89,7 @@ def _replay(conn: Any, statements: list[tuple[str, Any]]) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:  # noqa: PLR0915 - one measured run, step by step
+def main() -> None:
     from hartdesk.demo import DEMO_PASSWORD, DEMO_USER, create_demo
     from hartdesk.security.signin import sign_in
     from hartdesk.storage import database
