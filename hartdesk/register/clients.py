@@ -7,8 +7,10 @@ values (they are personal data).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -97,7 +99,7 @@ def validate_client(data: ClientInput) -> ClientInput:
     """The cleaned input, or :class:`FormError` naming every wrong field (keys such as ``contacts.0.emails.1``)."""
     problems: dict[str, str] = {}
 
-    def check(key: str, fn, *args):  # type: ignore[no-untyped-def]
+    def check(key: str, fn: Callable[..., Any], *args: Any) -> Any:
         try:
             return fn(*args)
         except ValidationError as exc:

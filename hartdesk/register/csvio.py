@@ -91,7 +91,7 @@ CLIENT_COLUMNS = (
     Column("status", "active, suspended or closed (default active)"),
     Column("contact_name", "the main contact's name (default: the client's name)", aliases=("contact",)),
     Column("contact_role", "the main contact's role", aliases=("role", "position", "job_title")),
-    Column("email", "the main contact's email address", aliases=("email_address", "e_mail")),
+    Column("email", "the main contact's email address", aliases=("email_address", "e_mail", "e_mail_address")),
     Column(
         "phone", "the main contact's phone number, in any usual format", aliases=("telephone", "phone_number", "tel")
     ),
@@ -160,6 +160,7 @@ class CsvTable:
     rows: list[list[str]]  # without the header
     encoding: str
     delimiter: str
+    lines: list[int] = field(default_factory=list)  # the line of the file where each row starts
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -191,10 +192,14 @@ def read_csv(data: bytes) -> CsvTable:
     delimiter = max((",", ";", "\t"), key=first_line.count) if first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[str]] = []
+    lines: list[int] = []
     try:
+        ended = 0  # a record may span lines (a quoted line break): it starts after the previous one ended
         for row in reader:
             if any(cell.strip() for cell in row):
                 rows.append(row)
+                lines.append(ended + 1)
+            ended = reader.line_num
             if len(rows) > MAX_ROWS + 1:
                 raise CsvError(f"The file has more than {MAX_ROWS:,} rows; split it into smaller files.")
     except csv.Error as exc:
@@ -205,7 +210,7 @@ def read_csv(data: bytes) -> CsvTable:
     if not rows:
         raise CsvError("The file is empty.")
     headers = [h.strip() for h in rows[0]]
-    return CsvTable(headers, rows[1:], encoding, delimiter)
+    return CsvTable(headers, rows[1:], encoding, delimiter, lines[1:])
 
 
 def _header_key(header: str) -> str:
@@ -254,10 +259,8 @@ class ImportPlan:
 
 
 def unneutralise(value: str) -> str:
-    """Remove the apostrophe an export put in front of a formula-like cell."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
+    """Remove the apostrophe an export put in front of a formula-like cell (see :func:`neutralise`)."""
+    return value[1:] if value.startswith("'") and value.lstrip("'").startswith(FORMULA_START) else value
 
 
 def _cells(row: list[str], mapping: dict[str, int | None]) -> dict[str, str]:
@@ -367,6 +370,8 @@ def _client_row(c: dict[str, str]) -> ClientRowInput:
             problems["marketing_consent"] = exc.message
     elif answer not in {"", "no", "n", "false", "0", "none"}:
         problems["marketing_consent"] = f"“{c['marketing_consent']}” is not yes or no."
+    if not c["contact_name"] and "name" in problems:
+        problems.pop("contact_name", None)  # it was only ever the missing client name
     if problems:
         raise FormError(problems)
     return ClientRowInput(data, status, consent)
@@ -462,7 +467,8 @@ def plan_import(
     if len(table.rows) > MAX_ROWS:
         raise CsvError(f"The file has more than {MAX_ROWS:,} rows; split it into smaller files.")
     full = {c.key: mapping.get(c.key) for c in COLUMNS[kind]}
-    cells = [(line, _cells(row, full)) for line, row in enumerate(table.rows, start=2)]
+    lines = table.lines or list(range(2, len(table.rows) + 2))
+    cells = [(line, _cells(row, full)) for line, row in zip(lines, table.rows, strict=True)]
     known_refs = _known_client_refs(session, kind, [c for _, c in cells])
     for done, (line, c) in enumerate(cells, start=1):
         try:
@@ -481,8 +487,7 @@ def plan_import(
                 plan.problems.append(Problem(line, "client_reference", f"There is no client {item[0] or '(blank)'}."))
             else:
                 plan.items.append((line, item))
-        if progress is not None and done % 200 == 0:
-            progress(done, len(cells))
+        _tick(progress, done, len(cells))
     _check_duplicates(session, plan)
     plan.problems.sort(key=lambda p: (p.line, p.warning))
     return plan
@@ -636,8 +641,9 @@ def _tick(progress: Progress | None, done: int, total: int) -> None:
 
 
 def neutralise(value: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe (shown as text, never run)."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe (shown as text, never run). A value that
+    already starts with apostrophes before a formula character gets one more, so the importer gives it back exactly."""
+    return "'" + value if value.lstrip("'").startswith(FORMULA_START) else value
 
 
 def export_clients(session: Session, path: Path) -> int:
@@ -666,7 +672,8 @@ def export_clients(session: Session, path: Path) -> int:
             writer.writerow([neutralise(v) for v in _client_cells(client)])
         count += len(batch)
         last_id = batch[-1].id
-        session.expunge_all()
+        for client in batch:
+            session.expunge(client)  # its contacts, addresses and consents go with it
     write_atomically(path, out.getvalue().encode("utf-8-sig"))
     return count
 

@@ -294,7 +294,7 @@ def add_clients(
         rows, search_rows = _batch(maker, start_id + done, n, ids, operator_ids)
         for model, batch in rows.items():
             if batch:
-                session.execute(insert(model), batch)  # type: ignore[arg-type]
+                session.execute(insert(model), batch)
         session.execute(text("INSERT INTO client_search (rowid, body) VALUES (:rowid, :body)"), search_rows)
         done += n
         if progress is not None:
@@ -378,9 +378,9 @@ def _batch(
             local = fields.fold(contact_name.split()[0]) if contact_name.split()[0].isascii() else "info"
             email = f"{local}{'' if position == 0 else position}@{slug}.example"
             phone = maker.phone()
-            for kind, value in ((PointKind.EMAIL, email), (PointKind.PHONE, phone)):
+            for point_kind, value in ((PointKind.EMAIL, email), (PointKind.PHONE, phone)):
                 out[ContactPoint].append(
-                    {"id": ids["point"], "contact_id": contact_id, "kind": kind, "value": value, "label": ""}
+                    {"id": ids["point"], "contact_id": contact_id, "kind": point_kind, "value": value, "label": ""}
                 )
                 ids["point"] += 1
             names.append(contact_name)

@@ -35,6 +35,7 @@ _NOT_DECOMPOSED = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "�
 
 def clean_text(value: str, what: str, max_length: int, required: bool = False) -> str:
     """Trimmed single-line text; control characters refused (they break letters and CSV files)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     text = " ".join(value.split()) if "\n" not in value else value.strip()
     if required and not text:
         raise ValidationError(f"Enter the {what}.")

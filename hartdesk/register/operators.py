@@ -5,10 +5,12 @@ All of it is data an admin edits; who-holds-what reads it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from hartdesk.errors import FormError, NotFoundError, ValidationError
@@ -53,7 +55,7 @@ class OperatorInput:
 def validate_operator(data: OperatorInput) -> OperatorInput:
     problems: dict[str, str] = {}
 
-    def check(key: str, fn, *args):  # type: ignore[no-untyped-def]
+    def check(key: str, fn: Callable[..., Any], *args: Any) -> Any:
         try:
             return fn(*args)
         except ValidationError as exc:
@@ -278,7 +280,7 @@ class ServedClient:
     via: str  # the services that name the operator, e.g. "example.co.uk (Domain registration)"
 
 
-def _served_ids(operator_id: int):  # type: ignore[no-untyped-def]
+def _served_ids(operator_id: int) -> Select[Any]:
     return (
         select(Service.client_id)
         .distinct()

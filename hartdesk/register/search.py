@@ -129,18 +129,21 @@ def _bodies(session: Session, ids: Sequence[int]) -> dict[int, str]:
             Client.id.in_(ids)
         )
     ).all()
-    for row in session.execute(select(Contact.client_id, Contact.name).where(Contact.client_id.in_(ids))):
-        names[row.client_id].append(row.name)
+    for client_id, name in session.execute(select(Contact.client_id, Contact.name).where(Contact.client_id.in_(ids))):
+        names[client_id].append(name)
     points = select(Contact.client_id, ContactPoint.kind, ContactPoint.value).join(ContactPoint.contact)
-    for row in session.execute(points.where(Contact.client_id.in_(ids))):
-        (emails if row.kind is PointKind.EMAIL else phones)[row.client_id].append(row.value)
-    for row in session.execute(select(Address.client_id, Address.postcode).where(Address.client_id.in_(ids))):
-        postcodes[row.client_id].append(row.postcode)
+    for client_id, kind, value in session.execute(points.where(Contact.client_id.in_(ids))):
+        (emails if kind is PointKind.EMAIL else phones)[client_id].append(value)
+    addresses = select(Address.client_id, Address.postcode).where(Address.client_id.in_(ids))
+    for client_id, postcode in session.execute(addresses):
+        postcodes[client_id].append(postcode)
     services = select(Service.client_id, Service.identifier, Service.registrant_name, Service.registrant_email)
-    for row in session.execute(services.where(Service.client_id.in_(ids))):
-        domains[row.client_id].append(row.identifier)
-        names[row.client_id].append(row.registrant_name)
-        emails[row.client_id].append(row.registrant_email)
+    for client_id, identifier, registrant, registrant_email in session.execute(
+        services.where(Service.client_id.in_(ids))
+    ):
+        domains[client_id].append(identifier)
+        names[client_id].append(registrant)
+        emails[client_id].append(registrant_email)
     return {
         c.id: search_body(
             c.ref,
@@ -308,6 +311,7 @@ def global_search(session: Session, typed: str, limit: int = 8) -> list[SearchHi
         return []
     hits: list[SearchHit] = []
     found = client_condition(typed)
+    assert found is not None  # there are terms
     clients = session.execute(
         select(Client.id, Client.ref, Client.name, Client.status).where(found).order_by(Client.sort_name).limit(limit)
     ).all()

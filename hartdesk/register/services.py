@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from hartdesk.errors import FormError, NotFoundError, ValidationError
@@ -49,7 +51,7 @@ class ServiceInput:
 def validate_service(session: Session, data: ServiceInput) -> tuple[ServiceInput, list[Operator]]:
     problems: dict[str, str] = {}
 
-    def check(key: str, fn, *args):  # type: ignore[no-untyped-def]
+    def check(key: str, fn: Callable[..., Any], *args: Any) -> Any:
         try:
             return fn(*args)
         except ValidationError as exc:
@@ -256,7 +258,7 @@ class ServiceRow:
     renewal_date: date | None
 
 
-def _service_conditions(query: ServiceQuery) -> list:  # type: ignore[type-arg]
+def _service_conditions(query: ServiceQuery) -> list[ColumnElement[bool]]:
     conditions = []
     if query.text.strip():
         found = search.client_condition(query.text)

@@ -17,12 +17,14 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from hartdesk.errors import NotFoundError
 from hartdesk.models import (
     AddressKind,
     CategoryRecipient,
     Client,
     ClientStatus,
     ConsentChange,
+    Contact,
     DataCategory,
     Invoice,
     LawfulBasis,
@@ -35,7 +37,7 @@ from hartdesk.models import (
     TransferSafeguard,
 )
 from hartdesk.register import fields
-from hartdesk.register.clients import MARKETING, client_by_ref
+from hartdesk.register.clients import MARKETING
 from hartdesk.settings import Settings, financial_year_end
 
 
@@ -205,14 +207,17 @@ def _retention(category: DataCategory, f: _Facts, settings: Settings) -> tuple[s
 
 
 def _load(session: Session, ref: str) -> _Facts:
-    client = client_by_ref(session, ref)
-    session.refresh(client)
     client = session.scalar(
         select(Client)
-        .where(Client.id == client.id)
-        .options(selectinload(Client.contacts), selectinload(Client.addresses), selectinload(Client.consents))
+        .where(Client.ref == ref.strip().upper())
+        .options(
+            selectinload(Client.contacts).selectinload(Contact.points),
+            selectinload(Client.addresses),
+            selectinload(Client.consents),
+        )
     )
-    assert client is not None
+    if client is None:
+        raise NotFoundError(f"There is no client {ref}.")
     services = list(
         session.scalars(
             select(Service)

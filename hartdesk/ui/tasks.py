@@ -4,6 +4,10 @@
 exception back on the GUI thread. ``fn`` must never touch a widget. Tests use :class:`SyncTaskRunner`, which runs
 everything at once on the calling thread. Database writes are serialised by running them one at a time
 (``serial=True``).
+
+Long work reports how far it has got: with ``on_progress=callback`` the function is called as ``fn(report)``, and
+each ``report(done, total)`` it makes (from any thread) reaches ``callback(done, total)`` on the GUI thread, before
+its result does.
 """
 
 from __future__ import annotations
@@ -13,17 +17,19 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
+Progress = Callable[[int, int], None]  # (done, total)
 
 
 class _Relay(QObject):
     """Lives on the GUI thread; its signals carry results back across threads (queued connections)."""
 
     finished = Signal(object, object)  # (result, exception)
+    progressed = Signal(int, int)  # (done, total)
 
 
 class _Job(QRunnable):
@@ -58,11 +64,13 @@ class TaskRunner(QObject):
 
     def run(
         self,
-        fn: Callable[[], Any],
+        fn: Callable[..., Any],
         on_done: Done | None = None,
         on_error: Failed | None = None,
         serial: bool = False,
+        on_progress: Progress | None = None,
     ) -> None:
+        """Run ``fn()`` on a pool thread, or ``fn(report)`` when ``on_progress`` is given."""
         relay = _Relay()
         self._relays.add(relay)
 
@@ -74,31 +82,58 @@ class TaskRunner(QObject):
                 self.busy_changed.emit(False)
             _deliver(result, exc, on_done, on_error)
 
-        relay.finished.connect(_finished)
+        relay.finished.connect(_finished, Qt.ConnectionType.QueuedConnection)
+        work: Callable[[], Any] = fn
+        if on_progress is not None:
+            relay.progressed.connect(_progress_slot(on_progress), Qt.ConnectionType.QueuedConnection)
+            work = _with_report(fn, relay)
         if len(self._relays) == 1:
             self.busy_changed.emit(True)
-        self._pool.start(_Job(fn, relay, self._write_lock if serial else None))
+        self._pool.start(_Job(work, relay, self._write_lock if serial else None))
 
     def wait_for_all(self, msecs: int = 30000) -> bool:
         return self._pool.waitForDone(msecs)
 
 
 class SyncTaskRunner(TaskRunner):
-    """Runs each task immediately on the calling thread (for tests)."""
+    """Runs each task immediately on the calling thread (for tests); progress is reported directly."""
 
     def run(
         self,
-        fn: Callable[[], Any],
+        fn: Callable[..., Any],
         on_done: Done | None = None,
         on_error: Failed | None = None,
         serial: bool = False,
+        on_progress: Progress | None = None,
     ) -> None:
         try:
-            result = fn()
+            result = fn() if on_progress is None else fn(on_progress)
         except BaseException as exc:
             _deliver(None, exc, on_done, on_error)
         else:
             _deliver(result, None, on_done, on_error)
+
+
+def _with_report(fn: Callable[[Progress], Any], relay: _Relay) -> Callable[[], Any]:
+    """``fn`` called with a ``report(done, total)`` that is safe from any thread (it only emits a signal)."""
+
+    def report(done: int, total: int) -> None:
+        relay.progressed.emit(int(done), int(total))
+
+    return lambda: fn(report)
+
+
+def _progress_slot(on_progress: Progress) -> Callable[[int, int], None]:
+    @Slot(int, int)
+    def _progressed(done: int, total: int) -> None:
+        try:
+            on_progress(done, total)
+        except Exception as exc:  # a bug in a progress display must not be lost in Qt's event loop
+            from hartdesk.ui.crash import report_unexpected
+
+            report_unexpected(exc)
+
+    return _progressed
 
 
 def _deliver(result: Any, exc: BaseException | None, on_done: Done | None, on_error: Failed | None) -> None:

@@ -192,3 +192,15 @@ def test_the_readme_documents_every_csv_column() -> None:
         assert [c.key for c in csvio.COLUMNS[kind]] == [
             line.split("`")[1] for line in section.splitlines() if line.startswith("| `")
         ]
+
+
+def test_problems_name_the_file_line_even_after_blank_lines_and_multi_line_cells(hand_built: HandBuilt) -> None:
+    data = b'name,email,notes\r\n\r\nOne Ltd,one@x.example,"two\r\nlines"\r\nTwo Ltd,bad,\r\n'
+    plan = _plan(hand_built, ImportKind.CLIENTS, data)
+    assert [(p.line, p.column) for p in plan.problems] == [(5, "email")]
+
+
+@pytest.mark.parametrize("value", ["=1+1", "'=1+1", "''@x", "+44 20 7946 0018", "-5", "plain", "'quoted'"])
+def test_neutralising_round_trips_exactly(value: str) -> None:
+    assert csvio.unneutralise(csvio.neutralise(value)) == value
+    assert not csvio.neutralise(value).startswith(csvio.FORMULA_START)
