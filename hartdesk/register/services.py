@@ -279,7 +279,7 @@ def count_services(session: Session, query: ServiceQuery) -> int:
 
 
 def list_services(session: Session, query: ServiceQuery, offset: int = 0, limit: int = 200) -> list[ServiceRow]:
-    """Services whose client matches the search (which covers domain names), by renewal date then name."""
+    """Services whose client matches the search (which covers domain names), by domain or plan name."""
     rows = session.execute(
         select(
             Service.id,
@@ -293,7 +293,7 @@ def list_services(session: Session, query: ServiceQuery, offset: int = 0, limit:
         )
         .join(Service.client)
         .where(*_service_conditions(query))
-        .order_by(Service.identifier, Service.id)
+        .order_by(func.lower(Service.identifier), Service.id)
         .offset(offset)
         .limit(limit)
     ).all()

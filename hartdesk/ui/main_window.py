@@ -1,5 +1,7 @@
 """The main window: a sidebar of screens, a status bar with who is signed in, and locking.
 
+Ctrl+K opens the Find box (clients, domains, operators) from any screen.
+
 Locking (Ctrl+L, the Lock button, or the idle timer) clears every screen, drops the register's key, hides the
 window's content and shows the sign-in dialog; whoever signs in next gets screens built for their role. Closing the
 window makes an automatic rolling backup first, then locks.
@@ -7,7 +9,7 @@ window makes an automatic rolling backup first, then locks.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -31,23 +33,29 @@ from hartdesk.ui.screens.base import Screen
 from hartdesk.ui.widgets import named
 
 if TYPE_CHECKING:
+    from hartdesk.register.search import SearchHit
     from hartdesk.settings import Settings
     from hartdesk.ui.context import AppContext
+    from hartdesk.ui.global_search import GlobalSearchDialog
     from hartdesk.ui.signin import SignInDialog
 
 GEOMETRY_FILE = "window.ini"
 WORKSPACE_PAGE, LOCKED_PAGE = 0, 1
 DEFAULT_SIZE = QSize(1100, 720)
+S = TypeVar("S", bound=Screen)
 
 
 def screen_classes() -> list[type[Screen]]:
     """Every screen of the sidebar, in order; later issues add theirs here."""
     from hartdesk.ui.screens.audit import AuditScreen
+    from hartdesk.ui.screens.clients import ClientsScreen
     from hartdesk.ui.screens.home import HomeScreen
+    from hartdesk.ui.screens.operators import OperatorsScreen
+    from hartdesk.ui.screens.services import ServicesScreen
     from hartdesk.ui.screens.settings import SettingsScreen
     from hartdesk.ui.screens.staff import StaffScreen
 
-    return [HomeScreen, StaffScreen, AuditScreen, SettingsScreen]
+    return [HomeScreen, ClientsScreen, ServicesScreen, OperatorsScreen, StaffScreen, AuditScreen, SettingsScreen]
 
 
 def icon(name: str) -> QIcon:
@@ -76,6 +84,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.screens: list[Screen] = []
         self.signin_dialog: SignInDialog | None = None
+        self.search_dialog: GlobalSearchDialog | None = None
         self._closing = False
         self._backup_done = False
         self.setObjectName("main_window")
@@ -152,6 +161,12 @@ class MainWindow(QMainWindow):
         self.action_change_password.triggered.connect(self._on_action_change_password_triggered)
         self.action_totp = named(QAction("Set up &two-step sign-in (TOTP)…", self), "action_totp")
         self.action_totp.triggered.connect(self._on_action_totp_triggered)
+        self.action_find = named(QAction("&Find…", self), "action_find")
+        self.action_find.setShortcut(QKeySequence("Ctrl+K"))
+        self.action_find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.action_find.setStatusTip("Find a client, a domain name or an operator")
+        self.action_find.triggered.connect(self._on_action_find_triggered)
+        self.action_find.setIcon(icon("fa5s.search"))
         self.action_about = named(QAction("&About hartdesk", self), "action_about")
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
         self.action_about.triggered.connect(self._on_action_about_triggered)
@@ -163,7 +178,13 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, index=number - 1: self.go_to(index))
             self.addAction(action)
             self.screen_actions.append(action)
-        self._session_actions = [self.action_lock, self.action_change_password, self.action_totp, *self.screen_actions]
+        self._session_actions = [
+            self.action_lock,
+            self.action_find,
+            self.action_change_password,
+            self.action_totp,
+            *self.screen_actions,
+        ]
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -171,6 +192,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_lock)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
+        go_menu = bar.addMenu("&Go")
+        go_menu.addAction(self.action_find)
         account = bar.addMenu("&Account")
         account.addAction(self.action_change_password)
         account.addAction(self.action_totp)
@@ -245,6 +268,70 @@ class MainWindow(QMainWindow):
         screen = self.current_screen()
         if screen is not None and self.ctx.signed_in is not None:
             screen.refresh()
+
+    def screen_of(self, cls: type[S]) -> S | None:
+        """The screen of type ``cls`` this person has, if any."""
+        return next((screen for screen in self.screens if isinstance(screen, cls)), None)
+
+    def show_screen(self, screen: Screen) -> None:
+        if screen in self.screens:
+            self.go_to(self.screens.index(screen))
+
+    # -- finding (Ctrl+K) -----------------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_action_find_triggered(self) -> None:
+        from hartdesk.ui.global_search import GlobalSearchDialog
+
+        if self.ctx.signed_in is None:
+            return
+        if self.search_dialog is not None and self.search_dialog.isVisible():
+            self.search_dialog.raise_()
+            self.search_dialog.search_edit.setFocus()
+            return
+        dialog = GlobalSearchDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.hit_chosen.connect(self.open_hit)
+        dialog.finished.connect(lambda _: self._forget_search_dialog(dialog))
+        self.search_dialog = dialog
+        top_left = self.geometry().topLeft()
+        dialog.move(top_left.x() + (self.width() - dialog.width()) // 2, top_left.y() + 80)
+        dialog.open()
+
+    def _forget_search_dialog(self, dialog: QDialog) -> None:
+        if self.search_dialog is dialog:
+            self.search_dialog = None
+
+    @Slot(object)
+    def open_hit(self, hit: SearchHit) -> None:
+        """Open what the Find box found: a client (or a domain's client) in its window, an operator on its screen."""
+        from hartdesk.register.search import HitKind
+
+        if self.ctx.signed_in is None:
+            return
+        if hit.kind is HitKind.OPERATOR:
+            self.show_operator(int(hit.key))
+        else:
+            self.open_client(hit.key)
+
+    def show_operator(self, operator_id: int) -> None:
+        from hartdesk.ui.screens.operators import OperatorsScreen
+
+        screen = self.screen_of(OperatorsScreen)
+        if screen is not None:
+            self.show_screen(screen)
+            screen.show_operator(operator_id)
+
+    def open_client(self, ref: str) -> None:
+        """The client's window, through the Clients screen (which keeps one window per client) if it was built."""
+        from hartdesk.ui.screens.clients import ClientsScreen
+        from hartdesk.ui.screens.services import open_client_detail
+
+        clients = self.screen_of(ClientsScreen)
+        if clients is not None:
+            clients.open_client(ref)
+        else:
+            open_client_detail(self.ctx, ref, self, self._refresh_current)
 
     # -- signing in and locking -----------------------------------------------------------------------------------
 

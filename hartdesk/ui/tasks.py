@@ -1,6 +1,6 @@
 """The one way to run work off the GUI thread (like Anki's QueryOp or Picard's run_task).
 
-``runner.run(fn, on_done=..., on_error=...)`` calls ``fn()`` on a pool thread and delivers its result or its
+``runner.run(fn, on_done=..., on_error=...)`` calls ``fn()`` on a worker thread and delivers its result or its
 exception back on the GUI thread. ``fn`` must never touch a widget. Tests use :class:`SyncTaskRunner`, which runs
 everything at once on the calling thread. Database writes are serialised by running them one at a time
 (``serial=True``).
@@ -8,49 +8,30 @@ everything at once on the calling thread. Database writes are serialised by runn
 Long work reports how far it has got: with ``on_progress=callback`` the function is called as ``fn(report)``, and
 each ``report(done, total)`` it makes (from any thread) reaches ``callback(done, total)`` on the GUI thread, before
 its result does.
+
+The worker threads never call Qt. With PySide6 6.12, emitting a signal from a non-Qt-created or pool thread corrupts
+reference counts and aborts the process after a few hundred tasks (seen here; PYSIDE-3124), so each worker puts
+what it has to say on a plain queue, and a timer on the GUI thread empties it every few milliseconds while any task
+is outstanding.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 Progress = Callable[[int, int], None]  # (done, total)
-
-
-class _Relay(QObject):
-    """Lives on the GUI thread; its signals carry results back across threads (queued connections)."""
-
-    finished = Signal(object, object)  # (result, exception)
-    progressed = Signal(int, int)  # (done, total)
-
-
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay, lock: threading.Lock | None) -> None:
-        super().__init__()
-        self._fn = fn
-        self._relay = relay
-        self._lock = lock
-        self.setAutoDelete(True)
-
-    def run(self) -> None:
-        try:
-            if self._lock is not None:
-                with self._lock:
-                    result = self._fn()
-            else:
-                result = self._fn()
-        except BaseException as exc:
-            self._relay.finished.emit(None, exc)
-        else:
-            self._relay.finished.emit(result, None)
+WORKERS = 4
+POLL_MS = 5
 
 
 class TaskRunner(QObject):
@@ -58,9 +39,13 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         QObject.__init__(self, parent)
-        self._pool = QThreadPool.globalInstance()
+        self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="hartdesk-task")
         self._write_lock = threading.Lock()
-        self._relays: set[_Relay] = set()
+        self._inbox: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._outstanding = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._drain)
 
     def run(
         self,
@@ -70,29 +55,58 @@ class TaskRunner(QObject):
         serial: bool = False,
         on_progress: Progress | None = None,
     ) -> None:
-        """Run ``fn()`` on a pool thread, or ``fn(report)`` when ``on_progress`` is given."""
-        relay = _Relay()
-        self._relays.add(relay)
+        """Run ``fn()`` on a worker thread, or ``fn(report)`` when ``on_progress`` is given."""
+        inbox = self._inbox
+        lock = self._write_lock if serial else None
 
-        @Slot(object, object)
-        def _finished(result: Any, exc: BaseException | None) -> None:
-            self._relays.discard(relay)
-            relay.deleteLater()
-            if not self._relays:
-                self.busy_changed.emit(False)
-            _deliver(result, exc, on_done, on_error)
+        def report(done: int, total: int) -> None:
+            assert on_progress is not None
+            inbox.put(lambda: _guarded(on_progress, int(done), int(total)))
 
-        relay.finished.connect(_finished, Qt.ConnectionType.QueuedConnection)
-        work: Callable[[], Any] = fn
-        if on_progress is not None:
-            relay.progressed.connect(_progress_slot(on_progress), Qt.ConnectionType.QueuedConnection)
-            work = _with_report(fn, relay)
-        if len(self._relays) == 1:
+        def job() -> None:
+            try:
+                if lock is not None:
+                    with lock:
+                        result = fn() if on_progress is None else fn(report)
+                else:
+                    result = fn() if on_progress is None else fn(report)
+            except BaseException as exc:
+                failed = exc  # the name "exc" is unbound once the except block ends
+                inbox.put(lambda: self._finish(None, failed, on_done, on_error))
+            else:
+                inbox.put(lambda: self._finish(result, None, on_done, on_error))
+
+        self._outstanding += 1
+        if self._outstanding == 1:
+            self._timer.start()
             self.busy_changed.emit(True)
-        self._pool.start(_Job(work, relay, self._write_lock if serial else None))
+        self._pool.submit(job)
+
+    def _finish(self, result: Any, exc: BaseException | None, on_done: Done | None, on_error: Failed | None) -> None:
+        self._outstanding -= 1
+        if self._outstanding == 0:
+            self._timer.stop()
+            self.busy_changed.emit(False)
+        _deliver(result, exc, on_done, on_error)
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                deliver = self._inbox.get_nowait()
+            except queue.Empty:
+                return
+            deliver()
 
     def wait_for_all(self, msecs: int = 30000) -> bool:
-        return self._pool.waitForDone(msecs)
+        """Wait until every task has finished and delivered (the GUI thread's events are processed meanwhile)."""
+        from PySide6.QtCore import QCoreApplication, QDeadlineTimer
+
+        deadline = QDeadlineTimer(msecs)
+        while self._outstanding and not deadline.hasExpired():
+            self._drain()
+            QCoreApplication.processEvents()
+            threading.Event().wait(0.002)
+        return not self._outstanding
 
 
 class SyncTaskRunner(TaskRunner):
@@ -114,26 +128,13 @@ class SyncTaskRunner(TaskRunner):
             _deliver(result, None, on_done, on_error)
 
 
-def _with_report(fn: Callable[[Progress], Any], relay: _Relay) -> Callable[[], Any]:
-    """``fn`` called with a ``report(done, total)`` that is safe from any thread (it only emits a signal)."""
+def _guarded(on_progress: Progress, done: int, total: int) -> None:
+    try:
+        on_progress(done, total)
+    except Exception as exc:  # a bug in a progress display must not be lost in the event loop
+        from hartdesk.ui.crash import report_unexpected
 
-    def report(done: int, total: int) -> None:
-        relay.progressed.emit(int(done), int(total))
-
-    return lambda: fn(report)
-
-
-def _progress_slot(on_progress: Progress) -> Callable[[int, int], None]:
-    @Slot(int, int)
-    def _progressed(done: int, total: int) -> None:
-        try:
-            on_progress(done, total)
-        except Exception as exc:  # a bug in a progress display must not be lost in Qt's event loop
-            from hartdesk.ui.crash import report_unexpected
-
-            report_unexpected(exc)
-
-    return _progressed
+        report_unexpected(exc)
 
 
 def _deliver(result: Any, exc: BaseException | None, on_done: Done | None, on_error: Failed | None) -> None:

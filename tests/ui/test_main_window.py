@@ -17,7 +17,10 @@ from hartdesk.ui.account_dialogs import TotpEnrolmentDialog
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.main_window import LOCKED_PAGE, WORKSPACE_PAGE, MainWindow
 from hartdesk.ui.screens.audit import AuditScreen
+from hartdesk.ui.screens.clients import ClientsScreen
 from hartdesk.ui.screens.home import HomeScreen
+from hartdesk.ui.screens.operators import OperatorsScreen
+from hartdesk.ui.screens.services import ServicesScreen
 from hartdesk.ui.screens.settings import SettingsScreen
 from hartdesk.ui.screens.staff import StaffScreen
 from hartdesk.ui.tasks import SyncTaskRunner
@@ -25,6 +28,8 @@ from tests.conftest import ADMIN, ADMIN_PASSWORD, AGENCY_NAME, STAFF, STAFF_PASS
 from tests.ui.helpers import Show
 
 MakeWindow = Callable[..., MainWindow]
+STAFF_SCREENS = [HomeScreen, ClientsScreen, ServicesScreen, OperatorsScreen]
+ADMIN_SCREENS = [*STAFF_SCREENS, StaffScreen, AuditScreen, SettingsScreen]
 
 
 class FakeClock:
@@ -78,15 +83,22 @@ def screen_types(window: MainWindow) -> list[type]:
 
 def test_admin_sees_every_screen(make_window: MakeWindow) -> None:
     window = make_window(ADMIN, ADMIN_PASSWORD)
-    assert screen_types(window) == [HomeScreen, StaffScreen, AuditScreen, SettingsScreen]
-    assert window.sidebar.count() == 4
+    assert screen_types(window) == ADMIN_SCREENS
+    assert window.sidebar.count() == 7
+    titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
+    assert titles == ["Home", "Clients", "Services", "Operators", "Staff", "Audit log", "Settings"]
     assert "Alice Admin" in window.who_label.text() and "administrator" in window.who_label.text()
 
 
 def test_staff_do_not_see_admin_screens(make_window: MakeWindow) -> None:
     window = make_window(STAFF, STAFF_PASSWORD)
-    assert screen_types(window) == [HomeScreen]
-    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == ["Home"]
+    assert screen_types(window) == STAFF_SCREENS
+    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
+        "Home",
+        "Clients",
+        "Services",
+        "Operators",
+    ]
     assert "Bob Clerk" in window.who_label.text() and "(staff)" in window.who_label.text()
 
 
@@ -104,10 +116,12 @@ def test_home_shows_agency_person_and_register(make_window: MakeWindow) -> None:
 def test_ctrl_number_jumps_to_a_screen(qtbot, make_window: MakeWindow) -> None:
     window = make_window(ADMIN, ADMIN_PASSWORD)
     activate(qtbot, window)
-    qtbot.keyClick(window.sidebar, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.current_screen(), AuditScreen)
     qtbot.keyClick(window.sidebar, Qt.Key.Key_Up)
     assert isinstance(window.current_screen(), StaffScreen)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.current_screen(), ServicesScreen)
 
 
 def test_the_audit_log_fits_a_900_by_600_window(qtbot, make_window: MakeWindow) -> None:
@@ -139,7 +153,7 @@ def test_ctrl_l_locks_and_the_next_person_gets_their_own_screens(qtbot, make_win
 
     sign_in_on_dialog(qtbot, window, STAFF, STAFF_PASSWORD)
     assert window.ctx.signed_in is not None and window.ctx.who.username == STAFF
-    assert screen_types(window) == [HomeScreen]
+    assert screen_types(window) == STAFF_SCREENS
     assert window.body.currentIndex() == WORKSPACE_PAGE
     assert "Bob Clerk" in window.who_label.text()
 

@@ -77,3 +77,28 @@ def test_the_synchronous_runner_reports_progress_directly() -> None:
     runner.run(work, on_done=results.append, on_progress=lambda d, t: reports.append((d, t)))
     runner.run(lambda: "plain", on_done=results.append)
     assert results == ["ok", "plain"]
+
+
+def test_thousands_of_real_background_tasks_all_deliver(qtbot: QtBot) -> None:
+    """Search-as-you-type runs a task per pause in typing; the runner must survive a long day of them."""
+    runner = TaskRunner()
+    results: list[int] = []
+    for number in range(2000):
+        runner.run(lambda number=number: number, results.append)
+    qtbot.waitUntil(lambda: len(results) == 2000, timeout=20000)
+    assert sorted(results) == list(range(2000))
+
+
+def test_reading_none_out_of_qt_does_not_lose_a_reference(qtbot: QtBot) -> None:
+    """PySide6 6.12.0 dropped a reference to None on each read and the process aborted; 6.11 is pinned."""
+    import sys
+
+    from PySide6.QtWidgets import QComboBox
+
+    combo = QComboBox()
+    qtbot.addWidget(combo)
+    combo.addItem("Everyone", None)
+    before = sys.getrefcount(None)
+    for _ in range(2000):
+        combo.currentData()
+    assert sys.getrefcount(None) >= before
