@@ -142,7 +142,9 @@ def validate_client(data: ClientInput) -> ClientInput:
     if contacts and not any(c.is_primary for c in contacts):
         contacts[0].is_primary = True
     addresses = []
-    for i, address in enumerate(a for a in data.addresses if not a.is_blank()):
+    for i, address in enumerate(data.addresses):
+        if address.is_blank():
+            continue  # keys keep the caller's numbering, so a message lands on the right form
         country = check(f"addresses.{i}.country", fields.check_country, address.country)
         addresses.append(
             AddressInput(

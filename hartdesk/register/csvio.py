@@ -674,7 +674,10 @@ def export_clients(session: Session, path: Path) -> int:
         last_id = batch[-1].id
         for client in batch:
             session.expunge(client)  # its contacts, addresses and consents go with it
-    write_atomically(path, out.getvalue().encode("utf-8-sig"))
+    try:
+        write_atomically(path, out.getvalue().encode("utf-8-sig"))
+    except OSError as exc:
+        raise ValidationError(f"{path} cannot be written: {exc.strerror or exc}.") from None
     return count
 
 

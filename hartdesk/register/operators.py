@@ -232,7 +232,7 @@ def list_operators(session: Session) -> list[OperatorRow]:
             counts.get(o.id, 0),
             o.id in every,
         )
-        for o in session.scalars(select(Operator).order_by(Operator.name))
+        for o in session.scalars(select(Operator).order_by(func.lower(Operator.name)))
     ]
 
 

@@ -877,7 +877,7 @@ def export_clients_to(
     on_done: Callable[[int, Path], None] | None = None,
 ) -> None:
     """Ask for a file name (unless ``path`` is given), write every client to it in a task (audited as
-    ``clients.exported``), then say "N clients exported to PATH"; ``on_done(count, path)`` follows a success."""
+    ``export.clients``), then say "N clients exported to PATH"; ``on_done(count, path)`` follows a success."""
     target = path if path is not None else choose_export_file(parent)
     if target is None:
         return
@@ -888,7 +888,7 @@ def export_clients_to(
 
         with who.register.session() as session:
             count = csvio.export_clients(session, target)
-            audit.record(session, who.username, "clients.exported", "", {"clients": count})
+            audit.record(session, who.username, "export.clients", "", {"rows": count})  # as the command line does
         return count
 
     def done(count: int) -> None:

@@ -186,3 +186,22 @@ def test_clear_forgets_every_value(screen: SettingsScreen) -> None:
     assert screen.name_edit.text() == ""
     assert screen.address_edit.toPlainText() == ""
     assert not screen.save_button.isEnabled()
+
+
+def test_record_keeping_settings_are_saved_and_a_bad_year_end_is_refused(
+    qtbot, screen: SettingsScreen, signed_in_admin
+) -> None:
+    screen.invoice_years_spin.setValue(7)
+    retype(qtbot, screen.privacy_version_edit, "2026-2")
+    retype(qtbot, screen.year_end_edit, "02-30")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert "financial year" in screen.status_label.text()
+    assert signed_in_admin.settings().invoice_retention_years == 6
+    retype(qtbot, screen.year_end_edit, "12-31")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    saved = signed_in_admin.settings()
+    assert (saved.invoice_retention_years, saved.financial_year_end, saved.privacy_policy_version) == (
+        7,
+        "12-31",
+        "2026-2",
+    )

@@ -423,36 +423,18 @@ class ClientsScreen(Screen):
 
     @Slot()
     def _on_export_clicked(self) -> None:
+        from hartdesk.ui.import_dialog import export_clients_to
+
         path = self.choose_export_path()
         if path is None:
             return
-        who, generation = self.ctx.who, self._generation
+        generation = self._generation
 
-        def work() -> int:
-            from hartdesk.register import csvio
-
-            with who.register.session() as session:
-                count = csvio.export_clients(session, path)
-            who.audit("export.clients", "", {"rows": count})  # as the command line records it
-            return count
-
-        def done(count: int) -> None:
+        def done(count: int, target: Path) -> None:
             if self.is_current(generation):
-                self.export_button.setEnabled(True)
-                self._say(f"{count_text(count)} written to {path}.")
+                self._say(f"{count_text(count)} written to {target}.")
 
-        def failed(exc: BaseException) -> None:
-            if not self.is_current(generation):
-                return
-            self.export_button.setEnabled(True)
-            if isinstance(exc, HartdeskError):
-                self._say(exc.message, ERROR_STYLE)
-            else:
-                show_error(self, exc)
-
-        self.export_button.setEnabled(False)
-        self._say(f"Writing {path}…")
-        self.ctx.tasks.run(work, on_done=done, on_error=failed, serial=True)
+        export_clients_to(self.ctx, self, path=path, on_done=done)
 
     def _say(self, text: str, style: str = "") -> None:
         self.message_label.setText(text)

@@ -202,6 +202,36 @@ class SettingsScreen(Screen):
         )
         rules_form.addRow("", self.require_totp_check)
 
+        # --- records ----------------------------------------------------------------------------------------
+        self.invoice_years_spin = QSpinBox()
+        self.invoice_years_spin.setObjectName("invoice_years_spin")
+        self.invoice_years_spin.setRange(1, 20)
+        self.invoice_years_spin.setSuffix(" years")
+        self.year_end_edit = QLineEdit()
+        self.year_end_edit.setObjectName("year_end_edit")
+        self.year_end_edit.setInputMask("99-99")
+        self.year_end_edit.setMaximumWidth(80)
+        self.privacy_version_edit = QLineEdit()
+        self.privacy_version_edit.setObjectName("privacy_version_edit")
+        self.privacy_version_edit.setMaxLength(40)
+        self.privacy_version_edit.setPlaceholderText("for example 2026-1")
+        self.terms_version_edit = QLineEdit()
+        self.terms_version_edit.setObjectName("terms_version_edit")
+        self.terms_version_edit.setMaxLength(40)
+        records = QGroupBox("Records")
+        records_form = QFormLayout(records)
+        records_form.addRow(
+            "&Keep invoices for:", _beside(self.invoice_years_spin, _hint("after the end of their financial year"))
+        )
+        records_form.addRow(
+            "&Financial year ends on:", _beside(self.year_end_edit, _hint("month-day, for example 03-31"))
+        )
+        records_form.addRow(
+            "Current &privacy policy:",
+            _beside(self.privacy_version_edit, _hint("clients who accepted another version are flagged")),
+        )
+        records_form.addRow("Current &terms of service:", self.terms_version_edit)
+
         self.save_button = QPushButton("Sa&ve")
         self.save_button.setObjectName("save_button")
         self.save_button.setToolTip("Save the settings (Ctrl+S)")
@@ -247,6 +277,7 @@ class SettingsScreen(Screen):
         page_layout = QVBoxLayout(page)
         page_layout.addWidget(agency)
         page_layout.addWidget(rules)
+        page_layout.addWidget(records)
         page_layout.addLayout(save_row)
         page_layout.addSpacing(8)
         page_layout.addWidget(backups)
@@ -268,7 +299,11 @@ class SettingsScreen(Screen):
             (self.region_combo, self.idle_spin),
             (self.idle_spin, self.step_up_spin),
             (self.step_up_spin, self.require_totp_check),
-            (self.require_totp_check, self.save_button),
+            (self.require_totp_check, self.invoice_years_spin),
+            (self.invoice_years_spin, self.year_end_edit),
+            (self.year_end_edit, self.privacy_version_edit),
+            (self.privacy_version_edit, self.terms_version_edit),
+            (self.terms_version_edit, self.save_button),
             (self.save_button, self.backup_button),
             (self.backup_button, self.restore_button),
         ):
@@ -323,6 +358,9 @@ class SettingsScreen(Screen):
         self.idle_spin.setValue(self.idle_spin.minimum())
         self.step_up_spin.setValue(self.step_up_spin.minimum())
         self.require_totp_check.setChecked(False)
+        self.invoice_years_spin.setValue(self.invoice_years_spin.minimum())
+        for edit in (self.year_end_edit, self.privacy_version_edit, self.terms_version_edit):
+            edit.clear()
         self.status_label.clear()
         self._say(self.backup_status, "")
         self._set_editable(False)
@@ -339,6 +377,10 @@ class SettingsScreen(Screen):
             self.idle_spin,
             self.step_up_spin,
             self.require_totp_check,
+            self.invoice_years_spin,
+            self.year_end_edit,
+            self.privacy_version_edit,
+            self.terms_version_edit,
             self.save_button,
             self.backup_button,
             self.restore_button,
@@ -358,6 +400,10 @@ class SettingsScreen(Screen):
         self.idle_spin.setValue(loaded.idle_lock_minutes)
         self.step_up_spin.setValue(loaded.step_up_minutes)
         self.require_totp_check.setChecked(loaded.require_totp_for_all)
+        self.invoice_years_spin.setValue(loaded.invoice_retention_years)
+        self.year_end_edit.setText(loaded.financial_year_end)
+        self.privacy_version_edit.setText(loaded.privacy_policy_version)
+        self.terms_version_edit.setText(loaded.terms_version)
         self._set_editable(True)
 
     def _on_task_failed(self, generation: int, exc: BaseException, label: QLabel) -> None:
@@ -392,6 +438,10 @@ class SettingsScreen(Screen):
             idle_lock_minutes=self.idle_spin.value(),
             step_up_minutes=self.step_up_spin.value(),
             require_totp_for_all=self.require_totp_check.isChecked(),
+            invoice_retention_years=self.invoice_years_spin.value(),
+            financial_year_end=self.year_end_edit.text().strip(),
+            privacy_policy_version=self.privacy_version_edit.text().strip(),
+            terms_version=self.terms_version_edit.text().strip(),
         )
 
     @Slot()
