@@ -8,7 +8,7 @@ Measured in one run, on one demo register (BENCH_CLIENTS overrides the size):
   file (the floor: no SQLAlchemy, no Python around it);
 - SQLCipher against plain SQLite: the same replayed statements on a plaintext copy of the file;
 - the GUI: peak memory with the Clients screen shown and the longest stall of the GUI thread while a clerk types
-  every query letter by letter (bench_scale_gui.py, in its own process so its memory is its own).
+  every query letter by letter (scale_gui.py, in its own process so its memory is its own).
 Targets: search p95 <= 30 ms and <= 2x the floor; SQLCipher <= 1.3x; list open <= 300 ms; memory <= 300 MB; no stall
 over 100 ms.
 """
@@ -174,13 +174,13 @@ def main() -> None:
         encrypted.close()
         plain.close()
 
-        gui = HERE / "bench_scale_gui.py"
+        gui = HERE / "scale_gui.py"
         if gui.exists():
             env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HARTDESK_INSECURE_TEST_KDF="1")
             result = subprocess.run(
                 [sys.executable, str(gui), str(register), *QUERIES], env=env, capture_output=True, text=True
             )
-            print(result.stdout.rstrip() or result.stderr.strip().splitlines()[-1])
+            print(result.stdout.rstrip() or f"the GUI measurement failed: {result.stderr.strip()[-500:]}")
 
 
 if __name__ == "__main__":
