@@ -37,3 +37,16 @@ def test_import_linter_contracts_hold() -> None:
     lint = os.path.join(os.path.dirname(sys.executable), "lint-imports")
     result = subprocess.run([lint], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-2000:]
+
+
+def test_the_qt_contract_names_every_module_outside_the_ui() -> None:
+    """A new top-level module or package is not covered by the contract until it is listed there."""
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(hartdesk.__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    contract = next(
+        c for c in config["tool"]["importlinter"]["contracts"] if c["name"] == "Only hartdesk.ui touches Qt"
+    )
+    top_level = {f"hartdesk.{info.name}" for info in pkgutil.iter_modules(hartdesk.__path__)}
+    assert set(contract["source_modules"]) == top_level - {"hartdesk.ui", "hartdesk.cli", "hartdesk.__main__"}
