@@ -7,15 +7,13 @@ values (they are personal data).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from hartdesk.errors import DuplicateError, FormError, NotFoundError, ValidationError
+from hartdesk.errors import DuplicateError, NotFoundError, ValidationError
 from hartdesk.models import (
     Address,
     AddressKind,
@@ -97,15 +95,8 @@ def looks_like_card_number(value: str) -> bool:
 
 def validate_client(data: ClientInput) -> ClientInput:
     """The cleaned input, or :class:`FormError` naming every wrong field (keys such as ``contacts.0.emails.1``)."""
-    problems: dict[str, str] = {}
-
-    def check(key: str, fn: Callable[..., Any], *args: Any) -> Any:
-        try:
-            return fn(*args)
-        except ValidationError as exc:
-            problems.setdefault(key, exc.message)
-            return args[0] if args else None
-
+    problems = fields.Problems()
+    check = problems.check
     cleaned = replace(
         data,
         name=check("name", fields.clean_text, data.name, "client's name", 200, True),
@@ -122,9 +113,10 @@ def validate_client(data: ClientInput) -> ClientInput:
     )
     for key in ("payment_reference", "notes"):
         if key not in problems and looks_like_card_number(getattr(cleaned, key)):
-            problems[key] = (
+            problems.add(
+                key,
                 "This looks like a payment card number. hartdesk must never hold card numbers: "
-                "keep only a reference to how the client pays."
+                "keep only a reference to how the client pays.",
             )
     contacts = []
     for i, contact in enumerate(data.contacts):
@@ -141,26 +133,28 @@ def validate_client(data: ClientInput) -> ClientInput:
         )
     if contacts and not any(c.is_primary for c in contacts):
         contacts[0].is_primary = True
-    addresses = []
-    for i, address in enumerate(data.addresses):
-        if address.is_blank():
-            continue  # keys keep the caller's numbering, so a message lands on the right form
-        country = check(f"addresses.{i}.country", fields.check_country, address.country)
-        addresses.append(
-            AddressInput(
-                kind=address.kind,
-                line1=check(f"addresses.{i}.line1", fields.clean_text, address.line1, "first address line", 200, True),
-                line2=check(f"addresses.{i}.line2", fields.clean_text, address.line2, "second address line", 200),
-                line3=check(f"addresses.{i}.line3", fields.clean_text, address.line3, "third address line", 200),
-                town=check(f"addresses.{i}.town", fields.clean_text, address.town, "town", 100),
-                county=check(f"addresses.{i}.county", fields.clean_text, address.county, "county", 100),
-                postcode=check(f"addresses.{i}.postcode", fields.check_postcode, address.postcode, country or "GB"),
-                country=country or "GB",
-            )
-        )
-    if problems:
-        raise FormError(problems)
+    addresses = [
+        check_address(problems, f"addresses.{i}", address)
+        for i, address in enumerate(data.addresses)
+        if not address.is_blank()  # keys keep the caller's numbering, so a message lands on the right form
+    ]
+    problems.raise_any()
     return replace(cleaned, contacts=contacts, addresses=addresses)
+
+
+def check_address(problems: fields.Problems, prefix: str, address: AddressInput) -> AddressInput:
+    """The address cleaned (a UK postcode checked and written the Royal Mail way); problems keyed ``prefix.field``."""
+    country = problems.check(f"{prefix}.country", fields.check_country, address.country) or "GB"
+    return AddressInput(
+        kind=address.kind,
+        line1=problems.check(f"{prefix}.line1", fields.clean_text, address.line1, "first address line", 200, True),
+        line2=problems.check(f"{prefix}.line2", fields.clean_text, address.line2, "second address line", 200),
+        line3=problems.check(f"{prefix}.line3", fields.clean_text, address.line3, "third address line", 200),
+        town=problems.check(f"{prefix}.town", fields.clean_text, address.town, "town", 100),
+        county=problems.check(f"{prefix}.county", fields.clean_text, address.county, "county", 100),
+        postcode=problems.check(f"{prefix}.postcode", fields.check_postcode, address.postcode, country),
+        country=country,
+    )
 
 
 # -- duplicates -----------------------------------------------------------------------------------------------------
@@ -367,7 +361,7 @@ def delete_client(session: Session, actor: str, ref: str) -> None:
             f"{client.ref} has invoices, which must be kept for tax. Close the client instead, "
             "or erase their personal data through an erasure request."
         )
-    session.execute(search.text("DELETE FROM client_search WHERE rowid = :id"), {"id": client.id})
+    search.forget(session, client.id)
     session.delete(client)
     session.flush()
     audit.record(session, actor, "client.deleted", f"client:{client.ref}")

@@ -54,6 +54,7 @@ from hartdesk.register.clients import (
     build_contacts,
     validate_client,
 )
+from hartdesk.register.fields import Problems
 from hartdesk.register.references import client_ref, next_number
 from hartdesk.register.services import InvoiceInput, ServiceInput, validate_invoice, validate_service
 from hartdesk.register.services import apply_input as apply_service
@@ -377,26 +378,17 @@ def _client_row(c: dict[str, str]) -> ClientRowInput:
     return ClientRowInput(data, status, consent)
 
 
+_DATES = ("start_date", "renewal_date", "end_date")
+
+
 def _service_row(session: Session, c: dict[str, str]) -> tuple[str, ServiceInput]:
-    problems: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    for key, enum_cls, default, what in (
-        ("kind", ServiceKind, None, "service kind"),
-        ("status", ServiceStatus, ServiceStatus.ACTIVE, "service status"),
-    ):
-        try:
-            values[key] = _choice(c[key], enum_cls, default, what)
-        except ValidationError as exc:
-            problems[key] = exc.message
-    if values.get("kind") is None and "kind" not in problems:
-        problems["kind"] = "Enter the kind of service."
-    for key in ("start_date", "renewal_date", "end_date"):
-        try:
-            values[key] = fields.check_date(c[key], key.replace("_", " "))
-        except ValidationError as exc:
-            problems[key] = exc.message
-    if problems:
-        raise FormError(problems)
+    problems = Problems()
+    kind = problems.check("kind", _choice, c["kind"], ServiceKind, None, "service kind")
+    status = problems.check("status", _choice, c["status"], ServiceStatus, ServiceStatus.ACTIVE, "service status")
+    if not c["kind"]:
+        problems.add("kind", "Enter the kind of service.")
+    dates = {key: problems.check(key, fields.check_date, c[key], key.replace("_", " ")) for key in _DATES}
+    problems.raise_any()
     address = AddressInput(
         AddressKind.REGISTRANT,
         c["registrant_address_line1"],
@@ -405,13 +397,13 @@ def _service_row(session: Session, c: dict[str, str]) -> tuple[str, ServiceInput
         country=c["registrant_country"] or "GB",
     )
     data = ServiceInput(
-        kind=values["kind"],
+        kind=kind,
         identifier=c["identifier"],
         plan=c["plan"],
-        status=values["status"],
-        start_date=values["start_date"],
-        renewal_date=values["renewal_date"],
-        end_date=values["end_date"],
+        status=status,
+        start_date=dates["start_date"],
+        renewal_date=dates["renewal_date"],
+        end_date=dates["end_date"],
         operators=[n.strip() for n in c["operators"].split(";") if n.strip()],
         registrant_name=c["registrant_name"],
         registrant_organisation=c["registrant_organisation"],
@@ -427,23 +419,11 @@ def _service_row(session: Session, c: dict[str, str]) -> tuple[str, ServiceInput
 
 
 def _invoice_row(c: dict[str, str]) -> tuple[str, InvoiceInput]:
-    problems: dict[str, str] = {}
-    issued = amount = None
-    try:
-        issued = fields.check_date(c["date"], "invoice date", required=True)
-    except ValidationError as exc:
-        problems["date"] = exc.message
-    try:
-        amount = fields.parse_pounds(c["amount"])
-    except ValidationError as exc:
-        problems["amount"] = exc.message
-    try:
-        status = _choice(c["status"], InvoiceStatus, InvoiceStatus.ISSUED, "invoice status")
-    except ValidationError as exc:
-        problems["status"], status = exc.message, InvoiceStatus.ISSUED
-    if problems:
-        raise FormError(problems)
-    assert issued is not None and amount is not None
+    problems = Problems()
+    issued = problems.check("date", fields.check_date, c["date"], "invoice date", True)
+    amount = problems.check("amount", fields.parse_pounds, c["amount"])
+    status = problems.check("status", _choice, c["status"], InvoiceStatus, InvoiceStatus.ISSUED, "invoice status")
+    problems.raise_any()
     data = validate_invoice(
         InvoiceInput(c["number"], issued, amount, status, c["billed_name"] or "-", c["billed_address"])
     )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from hartdesk.models import (
@@ -278,16 +278,18 @@ def add_clients(
     """``count`` fictional clients with their contacts, addresses, services, invoices and consents."""
     today = today or utcnow().date()
     maker = _Maker(seed, today)
-    start_id = (session.scalar(select(text("max(id)")).select_from(Client)) or 0) + 1
-    ids = {"contact": 1, "point": 1, "address": 1, "service": 1, "invoice": 1}
-    for table, model in (
-        ("contact", Contact),
-        ("point", ContactPoint),
-        ("address", Address),
-        ("service", Service),
-        ("invoice", Invoice),
-    ):
-        ids[table] = (session.scalar(select(text("max(id)")).select_from(model)) or 0) + 1
+
+    def next_id(model: Any) -> int:
+        return int(session.scalar(select(func.max(model.id))) or 0) + 1
+
+    start_id = next_id(Client)
+    ids = {
+        "contact": next_id(Contact),
+        "point": next_id(ContactPoint),
+        "address": next_id(Address),
+        "service": next_id(Service),
+        "invoice": next_id(Invoice),
+    }
     done = 0
     while done < count:
         n = min(BATCH, count - done)

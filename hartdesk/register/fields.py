@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Any
 
 from hartdesk.dates import format_uk_date
 from hartdesk.errors import ValidationError
@@ -229,3 +231,30 @@ def check_domain(value: str) -> str:
     if len(labels) < 2 or len(ascii_form) > 253 or not all(_LABEL.match(label) for label in labels):
         raise ValidationError(f"“{value.strip()}” is not a domain name (for example example.co.uk).")
     return text
+
+
+class Problems:
+    """Collects what is wrong with a form, field by field, so every problem is reported at once (``FormError``)."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, str] = {}
+
+    def check(self, key: str, fn: Callable[..., Any], value: Any, *args: Any) -> Any:
+        """``fn(value, *args)``; on a ValidationError, remember its message under ``key`` and give back ``value``."""
+        try:
+            return fn(value, *args)
+        except ValidationError as exc:
+            self.found.setdefault(key, exc.message)
+            return value
+
+    def add(self, key: str, message: str) -> None:
+        self.found.setdefault(key, message)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.found
+
+    def raise_any(self) -> None:
+        from hartdesk.errors import FormError
+
+        if self.found:
+            raise FormError(self.found)

@@ -5,7 +5,6 @@ All of it is data an admin edits; who-holds-what reads it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -53,27 +52,21 @@ class OperatorInput:
 
 
 def validate_operator(data: OperatorInput) -> OperatorInput:
-    problems: dict[str, str] = {}
-
-    def check(key: str, fn: Callable[..., Any], *args: Any) -> Any:
-        try:
-            return fn(*args)
-        except ValidationError as exc:
-            problems.setdefault(key, exc.message)
-            return args[0] if args else None
-
+    problems = fields.Problems()
+    check = problems.check
     country = check("country", fields.check_country, data.country)
     email = data.contact_email.strip()
     if email:
         email = check("contact_email", fields.check_email, email)
     if country == "GB" and data.safeguard is not TransferSafeguard.NOT_RESTRICTED:
-        problems["safeguard"] = "An operator in the UK needs no transfer safeguard: choose “Not needed”."
+        problems.add("safeguard", "An operator in the UK needs no transfer safeguard: choose “Not needed”.")
     if country != "GB" and data.safeguard is TransferSafeguard.NOT_RESTRICTED:
-        problems["safeguard"] = (
-            "Data sent outside the UK is a restricted transfer: choose UK adequacy, IDTA, the addendum, or None."
+        problems.add(
+            "safeguard",
+            "Data sent outside the UK is a restricted transfer: choose UK adequacy, IDTA, the addendum, or None.",
         )
     if data.dpa_status is DpaStatus.SIGNED and data.dpa_signed_on is None:
-        problems["dpa_signed_on"] = "Enter the date the DPA was signed."
+        problems.add("dpa_signed_on", "Enter the date the DPA was signed.")
     cleaned = OperatorInput(
         name=check("name", fields.clean_text, data.name, "operator's name", 120, True),
         role=check("role", fields.clean_text, data.role, "operator's role", 120, True),
@@ -89,8 +82,7 @@ def validate_operator(data: OperatorInput) -> OperatorInput:
         notes=check("notes", fields.clean_text, data.notes, "notes", 5000),
         accounts=[(a.strip(), u.strip()) for a, u in data.accounts if a.strip()],
     )
-    if problems:
-        raise FormError(problems)
+    problems.raise_any()
     return cleaned
 
 

@@ -111,8 +111,7 @@ def reindex(session: Session, client_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         bodies = _bodies(session, chunk)
-        params = [{"id": i} for i in chunk]
-        session.execute(text("DELETE FROM client_search WHERE rowid = :id"), params)
+        session.execute(text("DELETE FROM client_search WHERE rowid = :id"), [{"id": i} for i in chunk])
         rows = [{"id": i, "body": body} for i, body in bodies.items()]
         if rows:
             session.execute(text("INSERT INTO client_search (rowid, body) VALUES (:id, :body)"), rows)
@@ -158,9 +157,9 @@ def _bodies(session: Session, ids: Sequence[int]) -> dict[int, str]:
     }
 
 
-def rebuild_all(session: Session) -> None:
-    session.execute(text("DELETE FROM client_search"))
-    reindex(session, session.execute(select(Client.id)).scalars())
+def forget(session: Session, client_id: int) -> None:
+    """Remove a client's search row (the client is being deleted)."""
+    session.execute(text("DELETE FROM client_search WHERE rowid = :id"), {"id": client_id})
 
 
 # -- the query ------------------------------------------------------------------------------------------------------

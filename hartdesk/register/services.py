@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from hartdesk.errors import FormError, NotFoundError, ValidationError
+from hartdesk.errors import NotFoundError, ValidationError
 from hartdesk.models import (
     Address,
     AddressKind,
@@ -24,7 +22,8 @@ from hartdesk.models import (
 )
 from hartdesk.models.base import utcnow
 from hartdesk.register import fields, search
-from hartdesk.register.clients import AddressInput, client_by_ref
+from hartdesk.register.clients import AddressInput, check_address, client_by_ref
+from hartdesk.register.fields import Problems
 from hartdesk.security import audit
 
 DOMAIN_KINDS = {ServiceKind.DOMAIN_REGISTRATION}
@@ -49,15 +48,8 @@ class ServiceInput:
 
 
 def validate_service(session: Session, data: ServiceInput) -> tuple[ServiceInput, list[Operator]]:
-    problems: dict[str, str] = {}
-
-    def check(key: str, fn: Callable[..., Any], *args: Any) -> Any:
-        try:
-            return fn(*args)
-        except ValidationError as exc:
-            problems.setdefault(key, exc.message)
-            return args[0] if args else None
-
+    problems = Problems()
+    check = problems.check
     if data.kind in DOMAIN_KINDS:
         identifier = check("identifier", fields.check_domain, data.identifier)
     else:
@@ -66,11 +58,11 @@ def validate_service(session: Session, data: ServiceInput) -> tuple[ServiceInput
     operators = list(session.scalars(select(Operator).where(Operator.name.in_(names))))
     unknown = sorted(set(names) - {o.name for o in operators})
     if unknown:
-        problems["operators"] = f"There is no operator called {', '.join(unknown)}; add it under Operators first."
+        problems.add("operators", f"There is no operator called {', '.join(unknown)}; add it under Operators first.")
     if data.start_date and data.end_date and data.end_date < data.start_date:
-        problems["end_date"] = "The service cannot end before it starts."
+        problems.add("end_date", "The service cannot end before it starts.")
     if data.status is ServiceStatus.ENDED and data.end_date is None:
-        problems["end_date"] = "Enter the date the service ended."
+        problems.add("end_date", "Enter the date the service ended.")
     registrant_email = data.registrant_email.strip()
     if registrant_email:
         registrant_email = check("registrant_email", fields.check_email, registrant_email)
@@ -79,17 +71,7 @@ def validate_service(session: Session, data: ServiceInput) -> tuple[ServiceInput
         registrant_phone = check("registrant_phone", fields.check_phone, registrant_phone)
     address = data.registrant_address
     if address is not None and not address.is_blank():
-        country = check("registrant_address.country", fields.check_country, address.country) or "GB"
-        address = AddressInput(
-            AddressKind.REGISTRANT,
-            check("registrant_address.line1", fields.clean_text, address.line1, "first address line", 200, True),
-            check("registrant_address.line2", fields.clean_text, address.line2, "second address line", 200),
-            check("registrant_address.line3", fields.clean_text, address.line3, "third address line", 200),
-            check("registrant_address.town", fields.clean_text, address.town, "town", 100),
-            check("registrant_address.county", fields.clean_text, address.county, "county", 100),
-            check("registrant_address.postcode", fields.check_postcode, address.postcode, country),
-            country,
-        )
+        address = check_address(problems, "registrant_address", replace(address, kind=AddressKind.REGISTRANT))
     else:
         address = None
     cleaned = ServiceInput(
@@ -110,8 +92,7 @@ def validate_service(session: Session, data: ServiceInput) -> tuple[ServiceInput
         registrant_address=address,
         notes=check("notes", fields.clean_text, data.notes, "notes", 20000),
     )
-    if problems:
-        raise FormError(problems)
+    problems.raise_any()
     return cleaned, operators
 
 
@@ -314,19 +295,12 @@ class InvoiceInput:
 
 
 def validate_invoice(data: InvoiceInput) -> InvoiceInput:
-    problems: dict[str, str] = {}
-    try:
-        number = fields.clean_text(data.number, "invoice number", 40, True)
-    except ValidationError as exc:
-        problems["number"], number = exc.message, data.number
-    try:
-        billed_name = fields.clean_text(data.billed_name, "name on the invoice", 200, True)
-    except ValidationError as exc:
-        problems["billed_name"], billed_name = exc.message, data.billed_name
+    problems = Problems()
+    number = problems.check("number", fields.clean_text, data.number, "invoice number", 40, True)
+    billed_name = problems.check("billed_name", fields.clean_text, data.billed_name, "name on the invoice", 200, True)
     if len(data.billed_address) > 1000:
-        problems["billed_address"] = "The address on the invoice is too long (at most 1000 characters)."
-    if problems:
-        raise FormError(problems)
+        problems.add("billed_address", "The address on the invoice is too long (at most 1000 characters).")
+    problems.raise_any()
     return InvoiceInput(
         number, data.issued_on, data.amount_pence, data.status, billed_name, data.billed_address.strip()
     )
