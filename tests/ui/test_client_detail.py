@@ -253,3 +253,11 @@ def test_a_closed_client_can_only_be_reopened(open_detail: Any, refs: Clients) -
     assert dialog.reopen_button.isEnabled()
     assert not dialog.suspend_button.isEnabled() and not dialog.close_account_button.isEnabled()
     assert dialog.detail_values["status"].text().startswith("Closed since ")
+
+
+def test_every_table_of_the_window_passes_the_model_tester(open_detail: Any, refs: Clients, qtmodeltester: Any) -> None:
+    dialog = open_detail(refs.zoe)
+    tables = dialog.findChildren(QTableView)
+    assert len(tables) >= 8
+    for table in tables:
+        qtmodeltester.check(table.model())
