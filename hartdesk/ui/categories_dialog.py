@@ -29,14 +29,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hartdesk.errors import FormError, HartdeskError
 from hartdesk.models.enums import LawfulBasis, RetentionKind, ServiceKind
 from hartdesk.register import operators
 from hartdesk.register.operators import CategoryInput, CategoryView
-from hartdesk.ui import crash
 from hartdesk.ui.context import AppContext
-from hartdesk.ui.service_form import FieldProblems, plain_text_edit, set_combo_data
-from hartdesk.ui.widgets import NOTE_STYLE, WARNING_STYLE, align_form_labels, make_error_label, named, show_message
+from hartdesk.ui.service_form import plain_text_edit, set_combo_data
+from hartdesk.ui.widgets import (
+    NOTE_STYLE,
+    WARNING_STYLE,
+    FieldProblems,
+    align_form_labels,
+    make_error_label,
+    named,
+    show_message,
+    stacked,
+)
 
 PERIOD_UNITS = {
     RetentionKind.AFTER_RELATIONSHIP: " months",
@@ -106,12 +113,7 @@ class CategoriesDialog(QDialog):
         self.kinds_list.setFixedHeight(self.kinds_list.sizeHintForRow(0) * len(ServiceKind) + 6)
         kinds_note = QLabel("Tick none if it concerns every client.")
         kinds_note.setStyleSheet(NOTE_STYLE)
-        kinds = QWidget()
-        kinds_column = QVBoxLayout(kinds)
-        kinds_column.setContentsMargins(0, 0, 0, 0)
-        kinds_column.setSpacing(2)
-        kinds_column.addWidget(self.kinds_list)
-        kinds_column.addWidget(kinds_note)
+        kinds = stacked(self.kinds_list, kinds_note)
         kinds.setFocusProxy(self.kinds_list)
         kinds.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
@@ -193,17 +195,8 @@ class CategoriesDialog(QDialog):
         self._on_category_list_current_row_changed(row)
 
     def _on_failed(self, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
-        if isinstance(exc, FormError):
-            rest = self.problems.show(exc.problems)
-            show_message(self.error_label, " ".join(rest.values()))
-            hint = self.sizeHint()  # grow (never shrink) to show every message
-            self.resize(max(hint.width(), self.width()), max(hint.height(), self.height()))
-        elif isinstance(exc, HartdeskError):
-            show_message(self.error_label, exc.message)
-        else:
-            crash.show_error(self, exc)
+        if shiboken6.isValid(self):
+            self.problems.show_failure(exc, self.error_label, self)
 
     # --- the form ---------------------------------------------------------------------------------------------
 

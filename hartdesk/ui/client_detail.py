@@ -60,6 +60,7 @@ from hartdesk.ui.widgets import (
     ERROR_COLOUR,
     NOTE_STYLE,
     WARNING_STYLE,
+    confirmation,
     make_error_label,
     make_list_table,
     mono_font,
@@ -705,20 +706,9 @@ class ClientDetailDialog(QDialog):
             ),
         }
         title, text, details, yes = texts[status]
-        box = QMessageBox(self)
+        box = confirmation(self, "status_confirmation", title, text, details, yes, lambda: self._set_status(status))
         box.setTextFormat(Qt.TextFormat.PlainText)  # the text holds the client's name
-        box.setObjectName("status_confirmation")
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(title)
-        box.setText(text)
-        box.setInformativeText(details)
-        yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-        yes_button.setObjectName("yes_button")
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda _: self._set_status(status) if box.clickedButton() is yes_button else None)
         box.open()
 
     def _set_status(self, status: ClientStatus) -> None:
@@ -763,29 +753,24 @@ class ClientDetailDialog(QDialog):
         if service is None:
             return
         service_id = service.id
-        box = QMessageBox(self)
-        box.setTextFormat(Qt.TextFormat.PlainText)  # the text holds the client's name
-        box.setObjectName("delete_service_confirmation")
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Delete a service")
-        box.setText(f"Delete {service.kind.label.lower()} {service.identifier} from {self.ref}?")
-        box.setInformativeText(
-            "Only for a service entered by mistake. A service the client had and stopped should be set to "
-            "Ended instead, so its retention period can run."
-        )
-        yes_button = box.addButton("&Delete", QMessageBox.ButtonRole.DestructiveRole)
-        yes_button.setObjectName("yes_button")
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         who = self.ctx.who
 
         def delete() -> None:
             with who.register.session() as session:
                 services.delete_service(session, who.username, service_id)
 
-        box.finished.connect(lambda _: self._run_write(delete) if box.clickedButton() is yes_button else None)
+        box = confirmation(
+            self,
+            "delete_service_confirmation",
+            "Delete a service",
+            f"Delete {service.kind.label.lower()} {service.identifier} from {self.ref}?",
+            "Only for a service entered by mistake. A service the client had and stopped should be set to "
+            "Ended instead, so its retention period can run.",
+            "&Delete",
+            lambda: self._run_write(delete),
+            QMessageBox.ButtonRole.DestructiveRole,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the text holds the client's name
         box.open()
 
     # --- geometry ------------------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from hartdesk.register import clients, fields
 from hartdesk.register.clients import AddressInput, ClientDetail, ClientInput, ContactInput, Duplicate
 from hartdesk.ui import crash
 from hartdesk.ui.context import AppContext
-from hartdesk.ui.widgets import NOTE_STYLE, WARNING_STYLE, make_error_label, named, show_message
+from hartdesk.ui.widgets import NOTE_STYLE, WARNING_STYLE, make_error_label, named, show_message, stacked
 
 _SEPARATORS = re.compile(r"[,;\n]")
 CARD_NUMBER = (
@@ -90,22 +90,6 @@ class Field:
         message = self.check() if self.check is not None else ""
         self.show(message)
         return not message
-
-
-def stacked(widget: QWidget, error: QLabel, note: str = "") -> QWidget:
-    """A field with its (usually hidden) error message under it, and an optional grey note."""
-    box = QWidget()
-    column = QVBoxLayout(box)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(2)
-    column.addWidget(widget)
-    if note:
-        hint = QLabel(note)
-        hint.setStyleSheet(NOTE_STYLE)
-        hint.setWordWrap(True)
-        column.addWidget(hint)
-    column.addWidget(error)
-    return box
 
 
 def line_edit(name: str, max_length: int, placeholder: str = "") -> QLineEdit:
@@ -424,9 +408,11 @@ class ClientFormDialog(FieldGroup, QDialog):
         form.addRow("&Name:", stacked(self.name_edit, self.fields["name"].error))
         form.addRow("&Trading name:", stacked(self.trading_name_edit, self.fields["trading_name"].error))
         form.addRow("&VAT number:", stacked(self.vat_edit, self.fields["vat_number"].error))
+        payment_note = QLabel("Never a card number.")
+        payment_note.setStyleSheet(NOTE_STYLE)
+        payment_note.setWordWrap(True)
         form.addRow(
-            "Pa&yment reference:",
-            stacked(self.payment_edit, self.fields["payment_reference"].error, "Never a card number."),
+            "Pa&yment reference:", stacked(self.payment_edit, payment_note, self.fields["payment_reference"].error)
         )
         form.addRow(
             "C&ustomer Centre ref:", stacked(self.customer_centre_edit, self.fields["customer_centre_ref"].error)

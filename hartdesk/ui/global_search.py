@@ -8,7 +8,7 @@ choose a result without leaving the box, Enter opens it, Esc closes. The dialog 
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +27,7 @@ from hartdesk.register import search
 from hartdesk.register.search import HitKind, SearchHit
 from hartdesk.ui import crash
 from hartdesk.ui.context import AppContext
-from hartdesk.ui.widgets import ERROR_STYLE, NOTE_STYLE, named
+from hartdesk.ui.widgets import ERROR_STYLE, NOTE_STYLE, named, pause_timer
 
 SEARCH_DELAY_MS = 150
 HIT_ROLE = int(Qt.ItemDataRole.UserRole)  # the SearchHit of a result row (group headings have none)
@@ -76,10 +76,7 @@ class GlobalSearchDialog(QDialog):
         layout.addWidget(self.status_label)
         self.resize(680, 420)
 
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(SEARCH_DELAY_MS)
-        self.timer.timeout.connect(self.run_search)
+        self.timer = pause_timer(self, SEARCH_DELAY_MS, self.run_search)
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
         self.search_edit.installEventFilter(self)
         self.results.itemActivated.connect(self._on_results_item_activated)

@@ -25,15 +25,8 @@ from hartdesk.register import fields, operators
 from hartdesk.register.operators import CategoryView, OperatorDetail, OperatorInput
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.models.operator_model import EVERY_CLIENT
-from hartdesk.ui.service_form import (
-    FormDialog,
-    country_combo,
-    date_edit,
-    plain_text_edit,
-    set_combo_data,
-    show_date,
-)
-from hartdesk.ui.widgets import align_form_labels, named
+from hartdesk.ui.service_form import country_combo, date_edit, plain_text_edit, set_combo_data, show_date
+from hartdesk.ui.widgets import FormDialog, align_form_labels, grow_to_fit, named
 
 ACCOUNT_NAME, LOGIN_URL = 0, 1
 
@@ -242,7 +235,7 @@ class OperatorFormDialog(FormDialog):
             signed_on = fields.check_date(self.dpa_signed_edit.text(), "date the DPA was signed")
         except ValidationError as exc:
             self.problems.show({"dpa_signed_on": exc.message})
-            self.fit()
+            grow_to_fit(self)
             return None
         return OperatorInput(
             name=self.name_edit.text(),

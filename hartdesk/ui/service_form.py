@@ -1,17 +1,16 @@
-"""Adding or changing one service of a client; and the inline field messages every register form shares.
+"""Adding or changing one service of a client, and the small field helpers the register's forms share.
 
 The core checks everything (:func:`hartdesk.register.services.validate_service`) and names each wrong field in a
-:class:`~hartdesk.errors.FormError`; the form shows each message under its field. A few fields are also checked as
-the clerk leaves them, with the same ``fields.check_*`` functions, so a typo shows before Save.
+:class:`~hartdesk.errors.FormError`; the form (a :class:`~hartdesk.ui.widgets.FormDialog`) shows each message under
+its field. A few fields are also checked as the clerk leaves them, with the same ``fields.check_*`` functions, so a
+typo shows before Save.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
-import shiboken6
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,163 +22,18 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QSizePolicy,
-    QVBoxLayout,
     QWidget,
 )
 
-from hartdesk.errors import FormError, HartdeskError, ValidationError
+from hartdesk.errors import ValidationError
 from hartdesk.models.enums import AddressKind, ServiceKind, ServiceStatus
 from hartdesk.register import fields, operators, services
 from hartdesk.register.clients import AddressInput
 from hartdesk.register.services import DOMAIN_KINDS, ServiceInput
-from hartdesk.ui import crash
 from hartdesk.ui.context import AppContext
-from hartdesk.ui.widgets import WorkDialog, align_form_labels, make_error_label, named, show_message
+from hartdesk.ui.widgets import FormDialog, align_form_labels, grow_to_fit, named
 
 DATE_PLACEHOLDER = "dd/mm/yyyy"
-
-
-# --- inline messages -------------------------------------------------------------------------------------------------
-
-
-class FieldProblems:
-    """A red message under each field of a form, keyed like ``FormError.problems`` (``identifier``,
-    ``registrant_address.postcode``...)."""
-
-    def __init__(self) -> None:
-        self._fields: dict[str, tuple[QWidget, QLabel]] = {}
-
-    def wrap(self, key: str, field: QWidget, focus: QWidget | None = None) -> QWidget:
-        """``field`` with its (hidden) message label below; the pair takes the place of the field in a form."""
-        label = make_error_label(f"{key}_error")
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(field)
-        column.addWidget(label)
-        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # no taller than it needs
-        target = focus or field
-        box.setFocusProxy(target)  # the row's label mnemonic (its buddy is the box) reaches the field
-        self._fields[key] = (target, label)
-        return box
-
-    def label(self, key: str) -> QLabel:
-        return self._fields[key][1]
-
-    def message(self, key: str) -> str:
-        label = self._fields[key][1]
-        return label.text() if not label.isHidden() else ""
-
-    def set(self, key: str, message: str) -> None:
-        show_message(self._fields[key][1], message)
-
-    def clear(self) -> None:
-        for _, label in self._fields.values():
-            show_message(label, "")
-
-    def show(self, problems: Mapping[str, str]) -> dict[str, str]:
-        """Show each problem under its field and put the cursor in the first such field (in form order); return
-        the problems no field here is named after."""
-        self.clear()
-        rest = {}
-        for key, message in problems.items():
-            if key in self._fields:
-                self.set(key, message)
-            else:
-                rest[key] = message
-        first = next((widget for key, (widget, _) in self._fields.items() if key in problems), None)
-        if first is not None:
-            first.setFocus()
-        return rest
-
-
-class FormDialog(WorkDialog):
-    """A :class:`WorkDialog` whose fields carry their own messages (``self.problems``)."""
-
-    def __init__(self, ctx: AppContext, title: str, ok_text: str, parent: QWidget | None = None) -> None:
-        WorkDialog.__init__(self, ctx, title, ok_text, parent)
-        self.problems = FieldProblems()
-        self._loaded = True
-
-    def finish_layout(self) -> None:
-        WorkDialog.finish_layout(self)
-        # Said again now the button is inside the dialog: only then does QDialog make it the default for Enter
-        # (otherwise the first button after the focused field would be).
-        self.ok_button.setDefault(False)
-        self.ok_button.setDefault(True)
-
-    def fit(self) -> None:
-        """Grow (never shrink) to show every message that appeared."""
-        hint = self.sizeHint()
-        if hint.width() > self.width() or hint.height() > self.height():
-            self.resize(max(hint.width(), self.width()), max(hint.height(), self.height()))
-
-    def load(self, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        """Read what the form shows in a task, with OK disabled until it arrives."""
-        self._loaded = False
-        self.ok_button.setEnabled(False)
-
-        def done(result: Any) -> None:
-            if shiboken6.isValid(self):
-                self._loaded = True
-                self.ok_button.setEnabled(True)
-                on_done(result)
-
-        def failed(exc: BaseException) -> None:
-            if not shiboken6.isValid(self):
-                return
-            if isinstance(exc, HartdeskError):
-                self.show_problem(exc.message)
-            else:
-                crash.show_error(self, exc)
-
-        self.ctx.tasks.run(fn, on_done=done, on_error=failed)
-
-    def save(self, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        """Run the write ``fn`` (serially); a :class:`FormError` shows under the fields it names."""
-        if not self._loaded:
-            return
-        self.problems.clear()
-        self.show_problem("")
-        self.ok_button.setEnabled(False)
-
-        def done(result: Any) -> None:
-            if shiboken6.isValid(self):
-                self.ok_button.setEnabled(True)
-                on_done(result)
-
-        def failed(exc: BaseException) -> None:
-            if not shiboken6.isValid(self):
-                return
-            self.ok_button.setEnabled(True)
-            if isinstance(exc, FormError):
-                rest = self.problems.show(exc.problems)
-                self.show_problem(" ".join(rest.values()))
-                self.fit()
-            elif isinstance(exc, HartdeskError):
-                self.show_problem(exc.message)
-            else:
-                crash.show_error(self, exc)
-
-        self.ctx.tasks.run(fn, on_done=done, on_error=failed, serial=True)
-
-    def check_on_leave(self, edit: QLineEdit, key: str, check: Callable[[str], object]) -> None:
-        """Check ``edit`` with ``check`` when the cursor leaves it (if not empty); typing clears the message."""
-
-        def checked() -> None:
-            text = edit.text().strip()
-            if not text:
-                return
-            try:
-                check(text)
-            except ValidationError as exc:
-                self.problems.set(key, exc.message)
-                self.fit()
-
-        edit.editingFinished.connect(checked)
-        edit.textEdited.connect(lambda _: self.problems.set(key, ""))
 
 
 def date_edit(name: str) -> QLineEdit:
@@ -408,7 +262,7 @@ class ServiceDialog(FormDialog):
                 problems[key] = exc.message
         if problems:
             self.problems.show(problems)
-            self.fit()
+            grow_to_fit(self)
             return None
         for key, edit in (
             ("start_date", self.start_edit),

@@ -1,6 +1,7 @@
-"""What several windows share: inline messages and their colours, running a task while showing it is busy, list
-tables with remembered column widths, a row of fields that wraps, a dialog whose OK button runs one task, a password
-field with strength feedback and a TOTP enrolment panel.
+"""What several windows share: inline messages and their colours, messages under the fields of a form, running a task
+while showing it is busy, list tables with remembered column widths, a row of fields that wraps, a dialog whose OK
+button runs one task (and one whose fields carry their own messages), a password field with strength feedback and a
+TOTP enrolment panel.
 
 Only Qt and hartdesk's light modules are imported here, because the sign-in dialog (the first window, whose
 start-up time is measured) uses this module; the password and TOTP code behind the widgets load on first use.
@@ -12,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QAbstractItemModel, QObject, QRect, QSettings, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QAbstractItemModel, QObject, QRect, QSettings, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,13 +26,15 @@ from PySide6.QtWidgets import (
     QLayout,
     QLayoutItem,
     QLineEdit,
+    QMessageBox,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from hartdesk import paths
-from hartdesk.errors import HartdeskError
+from hartdesk.errors import FormError, HartdeskError, ValidationError
 from hartdesk.ui import crash
 
 if TYPE_CHECKING:
@@ -81,6 +84,83 @@ def show_failure(label: QLabel, exc: BaseException, parent: QWidget | None = Non
         return
     show_message(label, UNEXPECTED)
     crash.report_unexpected(exc, parent)
+
+
+def stacked(*widgets: QWidget) -> QWidget:
+    """``widgets`` one under the other as one form field (a field, then the message or note under it)."""
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    for widget in widgets:
+        column.addWidget(widget)
+    return box
+
+
+def grow_to_fit(window: QWidget) -> None:
+    """Grow (never shrink) ``window`` to show every message that appeared."""
+    hint = window.sizeHint()
+    if hint.width() > window.width() or hint.height() > window.height():
+        window.resize(max(hint.width(), window.width()), max(hint.height(), window.height()))
+
+
+class FieldProblems:
+    """A red message under each field of a form, keyed like ``FormError.problems`` (``identifier``,
+    ``registrant_address.postcode``...)."""
+
+    def __init__(self) -> None:
+        self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+
+    def wrap(self, key: str, field: QWidget, focus: QWidget | None = None) -> QWidget:
+        """``field`` with its (hidden) message label below; the pair takes the place of the field in a form."""
+        label = make_error_label(f"{key}_error")
+        box = stacked(field, label)
+        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # no taller than it needs
+        target = focus or field
+        box.setFocusProxy(target)  # the row's label mnemonic (its buddy is the box) reaches the field
+        self._fields[key] = (target, label)
+        return box
+
+    def label(self, key: str) -> QLabel:
+        return self._fields[key][1]
+
+    def message(self, key: str) -> str:
+        label = self._fields[key][1]
+        return label.text() if not label.isHidden() else ""
+
+    def set(self, key: str, message: str) -> None:
+        show_message(self._fields[key][1], message)
+
+    def clear(self) -> None:
+        for _, label in self._fields.values():
+            show_message(label, "")
+
+    def show(self, problems: Mapping[str, str]) -> dict[str, str]:
+        """Show each problem under its field and put the cursor in the first such field (in form order); return
+        the problems no field here is named after."""
+        self.clear()
+        rest = {}
+        for key, message in problems.items():
+            if key in self._fields:
+                self.set(key, message)
+            else:
+                rest[key] = message
+        first = next((widget for key, (widget, _) in self._fields.items() if key in problems), None)
+        if first is not None:
+            first.setFocus()
+        return rest
+
+    def show_failure(self, exc: BaseException, error_label: QLabel, window: QWidget) -> None:
+        """A :class:`FormError` under the fields it names (the rest in ``error_label``, ``window`` growing to show
+        them); another clerk's error in ``error_label``; anything else in the crash dialog."""
+        if isinstance(exc, FormError):
+            rest = self.show(exc.problems)
+            show_message(error_label, " ".join(rest.values()))
+            grow_to_fit(window)
+        elif isinstance(exc, HartdeskError):
+            show_message(error_label, exc.message)
+        else:
+            crash.show_error(window, exc)
 
 
 def run_with_busy(
@@ -172,6 +252,53 @@ def make_list_table(
         header.resizeSection(column, width)
     remember_column_widths(table, settings_key)
     return table
+
+
+def search_box(placeholder: str, tooltip: str) -> QLineEdit:
+    """The search box of a list (``search_edit``), wide enough to show its placeholder."""
+    edit = named(QLineEdit(), "search_edit")
+    edit.setPlaceholderText(placeholder)
+    edit.setToolTip(tooltip)
+    edit.setClearButtonEnabled(True)
+    edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(placeholder) + 40)
+    return edit
+
+
+def pause_timer(parent: QObject, delay_ms: int, on_pause: Callable[[], None]) -> QTimer:
+    """A single-shot timer calling ``on_pause`` ``delay_ms`` after it was last started (each key typed starts it)."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(delay_ms)
+    timer.timeout.connect(on_pause)
+    return timer
+
+
+def confirmation(
+    parent: QWidget,
+    name: str,
+    title: str,
+    text: str,
+    details: str,
+    yes: str,
+    on_yes: Callable[[], None],
+    role: QMessageBox.ButtonRole = QMessageBox.ButtonRole.AcceptRole,
+) -> QMessageBox:
+    """A warning whose safe choice (Cancel) is the default (and Esc); ``on_yes`` runs only for ``yes`` (its button
+    is ``yes_button``). Deleted once closed; the caller opens it."""
+    box = QMessageBox(parent)
+    box.setObjectName(name)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setInformativeText(details)
+    yes_button = box.addButton(yes, role)
+    yes_button.setObjectName("yes_button")
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.finished.connect(lambda _: on_yes() if box.clickedButton() is yes_button else None)
+    return box
 
 
 def remember_column_widths(view: QTableView, key: str) -> QSettings:
@@ -336,15 +463,18 @@ class WorkDialog(QDialog):
                 on_done(result)
 
         def failed(exc: BaseException) -> None:
-            if not shiboken6.isValid(self):
-                return
-            self.ok_button.setEnabled(True)
-            if isinstance(exc, HartdeskError):
-                self.show_problem(exc.message)
-            else:
-                crash.show_error(self, exc)
+            if shiboken6.isValid(self):
+                self.ok_button.setEnabled(True)
+                self.show_error(exc)
 
         self.ctx.tasks.run(fn, on_done=done, on_error=failed, serial=serial)
+
+    def show_error(self, exc: BaseException) -> None:
+        """A clerk's error inline, in words; anything else in the crash dialog."""
+        if isinstance(exc, HartdeskError):
+            self.show_problem(exc.message)
+        else:
+            crash.show_error(self, exc)
 
     @Slot()
     def _on_buttons_accepted(self) -> None:
@@ -352,6 +482,65 @@ class WorkDialog(QDialog):
 
     def submit(self) -> None:
         raise NotImplementedError
+
+
+class FormDialog(WorkDialog):
+    """A :class:`WorkDialog` whose fields carry their own messages (``self.problems``)."""
+
+    def __init__(self, ctx: AppContext, title: str, ok_text: str, parent: QWidget | None = None) -> None:
+        WorkDialog.__init__(self, ctx, title, ok_text, parent)
+        self.problems = FieldProblems()
+        self._loaded = True
+
+    def finish_layout(self) -> None:
+        WorkDialog.finish_layout(self)
+        # Said again now the button is inside the dialog: only then does QDialog make it the default for Enter
+        # (otherwise the first button after the focused field would be).
+        self.ok_button.setDefault(False)
+        self.ok_button.setDefault(True)
+
+    def show_error(self, exc: BaseException) -> None:
+        """As :meth:`WorkDialog.show_error`, but a :class:`FormError` shows under the fields it names."""
+        self.problems.show_failure(exc, self.error_label, self)
+
+    def load(self, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        """Read what the form shows in a task, with OK disabled until it arrives."""
+        self._loaded = False
+        self.ok_button.setEnabled(False)
+
+        def done(result: Any) -> None:
+            if shiboken6.isValid(self):
+                self._loaded = True
+                self.ok_button.setEnabled(True)
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            if shiboken6.isValid(self):
+                WorkDialog.show_error(self, exc)
+
+        self.ctx.tasks.run(fn, on_done=done, on_error=failed)
+
+    def save(self, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        """Run the write ``fn`` (serially); a :class:`FormError` shows under the fields it names."""
+        if self._loaded:
+            self.problems.clear()
+            self.run_work(fn, on_done)
+
+    def check_on_leave(self, edit: QLineEdit, key: str, check: Callable[[str], object]) -> None:
+        """Check ``edit`` with ``check`` when the cursor leaves it (if not empty); typing clears the message."""
+
+        def checked() -> None:
+            text = edit.text().strip()
+            if not text:
+                return
+            try:
+                check(text)
+            except ValidationError as exc:
+                self.problems.set(key, exc.message)
+                grow_to_fit(self)
+
+        edit.editingFinished.connect(checked)
+        edit.textEdited.connect(lambda _: self.problems.set(key, ""))
 
 
 # --- passwords and TOTP -----------------------------------------------------------------------------------------------

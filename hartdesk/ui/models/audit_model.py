@@ -1,8 +1,6 @@
-"""The audit log as a table model that loads in pages, newest first, filtered in SQL.
-
-The model knows nothing of the register: it is given a ``loader(filter, offset, limit)`` that returns
-:class:`~hartdesk.security.audit.AuditRow` lists, and the task runner to call it with, so pages load off the GUI
-thread and the view asks for the next page (``canFetchMore``/``fetchMore``) as the clerk scrolls.
+"""The audit log as a table model that loads in pages (:class:`~hartdesk.ui.models.base.PagedTableModel`), newest
+first, filtered in SQL: its loader is given an :class:`AuditFilter` and returns
+:class:`~hartdesk.security.audit.AuditRow` lists.
 """
 
 from __future__ import annotations
@@ -14,13 +12,11 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 
 from hartdesk.security.audit import AuditRow
-from hartdesk.ui.models.base import ROW_ROLE, Index, RowTableModel
+from hartdesk.ui.models.base import PAGE_SIZE, ROW_ROLE, PagedTableModel
 from hartdesk.ui.tasks import TaskRunner
-
-PAGE_SIZE = 200
 
 
 class Column(IntEnum):
@@ -84,97 +80,19 @@ def details_text(details: str) -> str:
     return "; ".join(parts)
 
 
-class AuditTableModel(RowTableModel[AuditRow]):
+class AuditTableModel(PagedTableModel[AuditRow, AuditFilter]):
     """Rows are cached :class:`AuditRow` dataclasses; ``set_filter`` starts again from the newest row."""
-
-    page_loaded = Signal()  # after each page arrives (also an empty last page)
-    load_failed = Signal(object)  # the exception
 
     headers = tuple(HEADERS[column] for column in Column)
 
     def __init__(
         self, tasks: TaskRunner, loader: Loader, parent: QObject | None = None, page_size: int = PAGE_SIZE
     ) -> None:
-        RowTableModel.__init__(self, parent)
-        self._tasks = tasks
-        self._loader = loader
-        self._page_size = page_size
-        self._filter = AuditFilter()
-        self._exhausted = True  # nothing to fetch until a filter is set
-        self._loading = False
-        self._generation = 0  # results of a load started before the last reset are dropped
-
-    # --- what the screen uses -------------------------------------------------------------------------------
-
-    @property
-    def current_filter(self) -> AuditFilter:
-        return self._filter
-
-    @property
-    def is_loading(self) -> bool:
-        return self._loading
-
-    @property
-    def has_more(self) -> bool:
-        return not self._exhausted
+        PagedTableModel.__init__(self, tasks, loader, lambda row: row.id, parent, page_size)
 
     def set_filter(self, audit_filter: AuditFilter) -> None:
         """Forget the rows shown and load the first page matching ``audit_filter``."""
-        self._reset(audit_filter, exhausted=False)
-        self.fetchMore(QModelIndex())
-
-    def clear(self) -> None:
-        """Forget every row (the register locked); nothing loads until the next ``set_filter``."""
-        self._reset(AuditFilter(), exhausted=True)
-
-    def _reset(self, audit_filter: AuditFilter, exhausted: bool) -> None:
-        self.beginResetModel()
-        self._generation += 1
-        self._filter = audit_filter
-        self._rows = []
-        self._exhausted = exhausted
-        self._loading = False
-        self.endResetModel()
-
-    # --- paging ----------------------------------------------------------------------------------------------
-
-    def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and not self._exhausted and not self._loading
-
-    def fetchMore(self, parent: Index) -> None:
-        if not self.canFetchMore(parent):
-            return
-        self._loading = True
-        generation, audit_filter, offset = self._generation, self._filter, len(self._rows)
-        self._tasks.run(
-            lambda: self._loader(audit_filter, offset, self._page_size),
-            on_done=lambda rows: self._on_page(generation, rows),
-            on_error=lambda exc: self._on_page_failed(generation, exc),
-        )
-
-    def _on_page(self, generation: int, rows: list[AuditRow]) -> None:
-        if generation != self._generation:
-            return
-        self._loading = False
-        if len(rows) < self._page_size:
-            self._exhausted = True
-        if self._rows:
-            # Rows written since the first page shift the offsets; never show one row twice.
-            oldest = self._rows[-1].id
-            rows = [r for r in rows if r.id < oldest]
-        if rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
-        self.page_loaded.emit()
-
-    def _on_page_failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self._loading = False
-        self._exhausted = True
-        self.load_failed.emit(exc)
+        self.set_query(audit_filter)
 
     # --- cells -----------------------------------------------------------------------------------------------
 

@@ -1,14 +1,19 @@
-"""What every list model shares: rows cached as plain dataclasses, one header per column, read-only cells."""
+"""What every list model shares: rows cached as plain dataclasses, one header per column, read-only cells; and the
+paging of the lists that can be long."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+
+from hartdesk.ui.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
 RowT = TypeVar("RowT")
+QueryT = TypeVar("QueryT")
+PAGE_SIZE = 200
 ROW_ROLE = int(Qt.ItemDataRole.UserRole)  # every model gives the row itself under this role
 
 
@@ -54,3 +59,113 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         if role == ROW_ROLE:
             return row
         return self.cell(row, index.column(), role)
+
+
+class PagedTableModel(RowTableModel[RowT], Generic[RowT, QueryT]):
+    """Rows of one query, loaded a page at a time through ``tasks``; ``set_query`` starts again from the top.
+
+    The model knows nothing of the register: it is given a ``loader(query, offset, limit)`` returning plain rows and
+    the task runner to call it with, so pages load off the GUI thread and the view asks for the next page
+    (``canFetchMore``/``fetchMore``) as the clerk scrolls. A page that arrives after the query changed (or the model
+    was cleared) is dropped, and a row already shown is never added twice (``key`` names a row), even if rows
+    written meanwhile shift the offsets.
+    """
+
+    page_loaded = Signal()  # after each page arrives (also an empty last page)
+    load_failed = Signal(object)  # the exception
+
+    def __init__(
+        self,
+        tasks: TaskRunner,
+        loader: Callable[[QueryT, int, int], list[RowT]],
+        key: Callable[[RowT], Hashable],
+        parent: QObject | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        RowTableModel.__init__(self, parent)
+        self._tasks = tasks
+        self._loader = loader
+        self._key = key
+        self._keys: set[Hashable] = set()
+        self._page_size = page_size
+        self._query: QueryT | None = None
+        self._exhausted = True  # nothing to fetch until a query is set
+        self._loading = False
+        self._generation = 0  # results of a load started before the last reset are dropped
+
+    # --- what the screen uses -------------------------------------------------------------------------------
+
+    @property
+    def query(self) -> QueryT | None:
+        return self._query
+
+    @property
+    def is_loading(self) -> bool:
+        return self._loading
+
+    @property
+    def has_more(self) -> bool:
+        return not self._exhausted
+
+    def set_query(self, query: QueryT) -> None:
+        """Forget the rows shown and load the first page matching ``query``."""
+        self._reset(query, exhausted=False)
+        self.fetchMore(QModelIndex())
+
+    def clear(self) -> None:
+        """Forget every row (the register locked); nothing loads until the next ``set_query``."""
+        self._reset(None, exhausted=True)
+
+    def row_of(self, key: Hashable) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if self._key(r) == key), None)
+
+    def _reset(self, query: QueryT | None, exhausted: bool, loading: bool = False) -> None:
+        self.beginResetModel()
+        self._generation += 1
+        self._query = query
+        self._rows = []
+        self._keys = set()
+        self._exhausted = exhausted
+        self._loading = loading
+        self.endResetModel()
+
+    # --- paging ----------------------------------------------------------------------------------------------
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and not self._exhausted and not self._loading and self._query is not None
+
+    def fetchMore(self, parent: Index) -> None:
+        if not self.canFetchMore(parent):
+            return
+        self._loading = True
+        generation, query, offset, limit = self._generation, self._query, len(self._rows), self._page_size
+        assert query is not None
+        loader = self._loader
+        self._tasks.run(
+            lambda: loader(query, offset, limit),
+            on_done=lambda rows: self._on_page(generation, rows),
+            on_error=lambda exc: self._on_page_failed(generation, exc),
+        )
+
+    def _on_page(self, generation: int, rows: list[RowT]) -> None:
+        if generation != self._generation:
+            return
+        if len(rows) < self._page_size:
+            self._exhausted = True
+        fresh = [r for r in rows if self._key(r) not in self._keys]
+        if fresh:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            self._rows.extend(fresh)
+            self._keys.update(self._key(r) for r in fresh)
+            self.endInsertRows()
+        # Still "loading" while the rows go in, so that a view asking for more meanwhile waits for the next call.
+        self._loading = False
+        self.page_loaded.emit()
+
+    def _on_page_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        self._exhausted = True
+        self.load_failed.emit(exc)

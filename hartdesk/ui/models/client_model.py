@@ -1,10 +1,9 @@
-"""The client list as a table model that loads in pages, searched, filtered and sorted in SQL.
+"""The client list as a table model that loads in pages (:class:`~hartdesk.ui.models.base.PagedTableModel`),
+searched, filtered and sorted in SQL.
 
-Like the audit model, it knows nothing of the register: it is given a ``counter(query)`` and a
-``loader(query, offset, limit)`` (:func:`~hartdesk.register.search.count_clients` and
-:func:`~hartdesk.register.search.list_clients` behind a session of their own) and the task runner to call them with,
-so every query runs off the GUI thread. The first page and the count arrive together; the view asks for the next
-page (``canFetchMore``/``fetchMore``) as the clerk scrolls. A result of a query older than the last ``set_query`` is
+Besides the ``loader(query, offset, limit)`` it is given a ``counter(query)``
+(:func:`~hartdesk.register.search.list_clients` and :func:`~hartdesk.register.search.count_clients` behind a session
+of their own); the first page and the count arrive together. A result of a query older than the last ``set_query`` is
 dropped, so typing quickly never shows the rows of an earlier search.
 """
 
@@ -14,15 +13,14 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from hartdesk.models import ClientStatus
 from hartdesk.register.search import ClientQuery, ClientRow, ClientSort
-from hartdesk.ui.models.base import ROW_ROLE, Index, RowTableModel
+from hartdesk.ui.models.base import PAGE_SIZE, ROW_ROLE, Index, PagedTableModel
 from hartdesk.ui.tasks import TaskRunner
 
-PAGE_SIZE = 200
 _INACTIVE_COLOUR = QColor("#7a7a7a")
 
 
@@ -73,12 +71,11 @@ def count_text(count: int) -> str:
     return f"{number} client" if count == 1 else f"{number} clients"
 
 
-class ClientTableModel(RowTableModel[ClientRow]):
-    """Rows are cached :class:`ClientRow` dataclasses; ``set_query`` starts again from the first page."""
+class ClientTableModel(PagedTableModel[ClientRow, ClientQuery]):
+    """Rows are cached :class:`ClientRow` dataclasses; ``set_query`` starts again from the first page, which arrives
+    with the count of every client the query matches."""
 
     query_loaded = Signal()  # the count and the first page of the current query arrived
-    page_loaded = Signal()  # after each page arrives (the first one too, and an empty last page)
-    load_failed = Signal(object)  # the exception
 
     headers = tuple(HEADERS[column] for column in Column)
 
@@ -90,35 +87,21 @@ class ClientTableModel(RowTableModel[ClientRow]):
         parent: QObject | None = None,
         page_size: int = PAGE_SIZE,
     ) -> None:
-        RowTableModel.__init__(self, parent)
-        self._tasks = tasks
-        self._loader = loader
+        PagedTableModel.__init__(self, tasks, loader, lambda row: row.ref, parent, page_size)
         self._counter = counter
-        self._page_size = page_size
-        self._query = ClientQuery()
+        self._query = ClientQuery()  # never None: cleared, it still holds the sort order
         self._total: int | None = None  # None until the first page of the current query arrives
-        self._exhausted = True  # nothing to fetch until a query is set
-        self._loading = False
-        self._generation = 0  # results of a load started before the last reset are dropped
 
     # --- what the screen uses -------------------------------------------------------------------------------
 
     @property
     def query(self) -> ClientQuery:
-        return self._query
+        return self._query if self._query is not None else ClientQuery()
 
     @property
     def total(self) -> int | None:
         """How many clients match the current query (``None`` while it is loading)."""
         return self._total
-
-    @property
-    def is_loading(self) -> bool:
-        return self._loading
-
-    @property
-    def has_more(self) -> bool:
-        return not self._exhausted
 
     def set_query(self, query: ClientQuery) -> None:
         """Forget the rows shown and load the count and first page matching ``query``."""
@@ -133,28 +116,26 @@ class ClientTableModel(RowTableModel[ClientRow]):
 
     def reload(self) -> None:
         """Run the current query again (after a client was added or changed)."""
-        self.set_query(self._query)
+        self.set_query(self.query)
 
     def clear(self) -> None:
         """Forget every row (the register locked); nothing loads until the next ``set_query``."""
-        self._reset(ClientQuery(sort=self._query.sort, descending=self._query.descending), exhausted=True)
-
-    def row_of(self, ref: str) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.ref == ref), None)
+        self._reset(ClientQuery(sort=self.query.sort, descending=self.query.descending), exhausted=True)
 
     def ref_at(self, index: Index) -> str | None:
         row = self.row_at(index)
         return row.ref if row is not None else None
 
-    def _reset(self, query: ClientQuery, exhausted: bool, loading: bool = False) -> None:
-        self.beginResetModel()
-        self._generation += 1
-        self._query = query
-        self._rows = []
+    def _reset(self, query: ClientQuery | None, exhausted: bool, loading: bool = False) -> None:
         self._total = None
-        self._exhausted = exhausted
-        self._loading = loading
-        self.endResetModel()
+        PagedTableModel._reset(self, query, exhausted, loading)
+
+    def _on_first_page(self, generation: int, total: int, rows: list[ClientRow]) -> None:
+        if generation != self._generation:
+            return
+        self._total = total
+        self._on_page(generation, rows)
+        self.query_loaded.emit()
 
     # --- sorting (in SQL) ------------------------------------------------------------------------------------
 
@@ -167,67 +148,20 @@ class ClientTableModel(RowTableModel[ClientRow]):
         if key is None:
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        if key is self._query.sort and descending == self._query.descending:
+        current = self.query
+        if key is current.sort and descending == current.descending:
             return
-        query = ClientQuery(self._query.text, self._query.status, self._query.service_kind, key, descending)
+        query = ClientQuery(current.text, current.status, current.service_kind, key, descending)
         if self._exhausted and self._total is None and not self._rows:
             self._query = query  # nothing loaded yet (cleared): remember the order for the next query
             return
         self.set_query(query)
 
     def sort_column(self) -> Column:
-        return SORT_COLUMNS[self._query.sort]
+        return SORT_COLUMNS[self.query.sort]
 
     def sort_order(self) -> Qt.SortOrder:
-        return Qt.SortOrder.DescendingOrder if self._query.descending else Qt.SortOrder.AscendingOrder
-
-    # --- paging ----------------------------------------------------------------------------------------------
-
-    def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and not self._exhausted and not self._loading
-
-    def fetchMore(self, parent: Index) -> None:
-        if not self.canFetchMore(parent):
-            return
-        self._loading = True
-        generation, query, offset, limit = self._generation, self._query, len(self._rows), self._page_size
-        loader = self._loader
-        self._tasks.run(
-            lambda: loader(query, offset, limit),
-            on_done=lambda rows: self._on_page(generation, rows),
-            on_error=lambda exc: self._on_page_failed(generation, exc),
-        )
-
-    def _on_first_page(self, generation: int, total: int, rows: list[ClientRow]) -> None:
-        if generation != self._generation:
-            return
-        self._total = total
-        self._on_page(generation, rows)
-        self.query_loaded.emit()
-
-    def _on_page(self, generation: int, rows: list[ClientRow]) -> None:
-        if generation != self._generation:
-            return
-        if len(rows) < self._page_size:
-            self._exhausted = True
-        # A client added since the first page shifts the offsets; never show one client twice.
-        seen = {r.id for r in self._rows[-self._page_size :]} if self._rows else set()
-        rows = [r for r in rows if r.id not in seen]
-        if rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
-        # Still "loading" while the rows go in, so that a view asking for more meanwhile waits for the next call.
-        self._loading = False
-        self.page_loaded.emit()
-
-    def _on_page_failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self._loading = False
-        self._exhausted = True
-        self.load_failed.emit(exc)
+        return Qt.SortOrder.DescendingOrder if self.query.descending else Qt.SortOrder.AscendingOrder
 
     # --- cells -----------------------------------------------------------------------------------------------
 
@@ -245,7 +179,7 @@ class ClientTableModel(RowTableModel[ClientRow]):
             and section == Column.SERVICES
         ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return RowTableModel.headerData(self, section, orientation, role)
+        return PagedTableModel.headerData(self, section, orientation, role)
 
     def cell(self, row: ClientRow, column: int, role: int) -> Any:
         column = Column(column)

@@ -16,8 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from hartdesk.models.enums import DpaStatus, TransferSafeguard
 from hartdesk.register.operators import OperatorRow, RuleView, ServedClient
-from hartdesk.ui.models.base import ROW_ROLE, RowTableModel
-from hartdesk.ui.models.service_model import PAGE_SIZE, PagedTableModel
+from hartdesk.ui.models.base import PAGE_SIZE, ROW_ROLE, PagedTableModel, RowTableModel
 from hartdesk.ui.tasks import TaskRunner
 
 EVERY_CLIENT = "Every client"

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
 
 from hartdesk.ui.context import AppContext
@@ -36,6 +37,15 @@ class Screen(QWidget):
 
     def clear(self) -> None:
         """Drop everything shown (the register was locked)."""
+
+    def add_shortcut(self, text: str, key: QKeySequence.StandardKey, on_key: Callable[[], None]) -> QAction:
+        """An action calling ``on_key`` when ``key`` is pressed while the focus is in this screen."""
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(on_key)
+        self.addAction(action)
+        return action
 
     def open_dialog(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
         """Show ``dialog`` window-modal; ``on_accepted`` runs if it is accepted, and it is deleted once closed."""

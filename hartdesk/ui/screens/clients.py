@@ -10,15 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -34,7 +33,7 @@ from hartdesk.ui.context import AppContext
 from hartdesk.ui.crash import show_error
 from hartdesk.ui.models.client_model import ClientTableModel, Column, count_text
 from hartdesk.ui.screens.base import Screen
-from hartdesk.ui.widgets import ERROR_STYLE, FlowLayout, labelled, make_list_table, named
+from hartdesk.ui.widgets import ERROR_STYLE, FlowLayout, labelled, make_list_table, named, pause_timer, search_box
 
 SEARCH_PLACEHOLDER = "Search name, email, phone, postcode, domain, reference…"
 ALL_STATUSES = "All statuses"
@@ -79,11 +78,7 @@ class ClientsScreen(Screen):
         self._warmed_up = False
 
         # --- search and filters -------------------------------------------------------------------------------
-        self.search_edit = named(QLineEdit(), "search_edit")
-        self.search_edit.setPlaceholderText(SEARCH_PLACEHOLDER)
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(self.search_edit.fontMetrics().horizontalAdvance(SEARCH_PLACEHOLDER) + 40)
-        self.search_edit.setToolTip("Type part of anything we hold about the client (Ctrl+F)")
+        self.search_edit = search_box(SEARCH_PLACEHOLDER, "Type part of anything we hold about the client (Ctrl+F)")
         self.search_edit.installEventFilter(self)
         # The choices are kept here rather than as item data: PySide6 6.12 loses a reference to None each time
         # an item's data that is None is read back (and crashes once None runs out of references).
@@ -142,16 +137,10 @@ class ClientsScreen(Screen):
         layout.addWidget(self.message_label)
 
         # --- keyboard -----------------------------------------------------------------------------------------
-        self.find_action = QAction("Find a client", self)
-        self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
-        self.find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.find_action.triggered.connect(self._on_find_action_triggered)
-        self.addAction(self.find_action)
-        self.new_action = QAction("Add a client", self)
-        self.new_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
-        self.new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.new_action.triggered.connect(self._on_new_button_clicked)
-        self.addAction(self.new_action)
+        self.find_action = self.add_shortcut(
+            "Find a client", QKeySequence.StandardKey.Find, self._on_find_action_triggered
+        )
+        self.new_action = self.add_shortcut("Add a client", QKeySequence.StandardKey.New, self._on_new_button_clicked)
         for first, second in (
             (self.search_edit, self.status_combo),
             (self.status_combo, self.service_combo),
@@ -163,10 +152,7 @@ class ClientsScreen(Screen):
         ):
             QWidget.setTabOrder(first, second)
 
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(self.search_delay_ms)
-        self.search_timer.timeout.connect(self._on_search_timer_timeout)
+        self.search_timer = pause_timer(self, self.search_delay_ms, self._on_search_timer_timeout)
 
         self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)

@@ -7,15 +7,13 @@ and edit the categories themselves (the register's record of processing rests on
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -38,7 +36,7 @@ from hartdesk.ui.models.operator_model import (
 )
 from hartdesk.ui.screens.base import Screen
 from hartdesk.ui.screens.services import open_client_detail
-from hartdesk.ui.widgets import ERROR_STYLE, NOTE_STYLE, make_list_table, named
+from hartdesk.ui.widgets import ERROR_STYLE, NOTE_STYLE, confirmation, make_list_table, named
 
 OPERATOR_WIDTHS = {
     OperatorColumn.NAME: 200,
@@ -182,12 +180,10 @@ class OperatorsScreen(Screen):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.message_label)
 
-        self.new_action = QAction("Add an operator", self)
-        self.new_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
-        self.new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.new_action.triggered.connect(self._on_new_button_clicked)
+        self.new_action = self.add_shortcut(
+            "Add an operator", QKeySequence.StandardKey.New, self._on_new_button_clicked
+        )
         self.new_action.setEnabled(self.is_admin)
-        self.addAction(self.new_action)
 
         for widget in (
             self.new_button,
@@ -446,7 +442,8 @@ class OperatorsScreen(Screen):
         if row is None or not self.is_admin:
             return
         operator_id, name = row.id, row.name
-        box = self._confirmation(
+        box = confirmation(
+            self,
             "delete_confirmation",
             "Delete an operator",
             f"Delete {name}?",
@@ -512,7 +509,8 @@ class OperatorsScreen(Screen):
         if rule is None or detail is None or not self.is_admin:
             return
         rule_id, operator_id, name = rule.id, detail.id, detail.values.name
-        box = self._confirmation(
+        box = confirmation(
+            self,
             "remove_rule_confirmation",
             "Remove a data category",
             f"Stop recording that {name} receives {rule.category_name}?",
@@ -555,24 +553,3 @@ class OperatorsScreen(Screen):
         selected = self.selected_row()
         keep = selected.id if selected is not None else None
         open_client_detail(self.ctx, ref, self, lambda: self._reload(keep, ""))
-
-    # --- helpers ----------------------------------------------------------------------------------------------
-
-    def _confirmation(
-        self, name: str, title: str, text: str, details: str, yes: str, on_yes: Callable[[], None]
-    ) -> QMessageBox:
-        """A warning whose safe choice (Cancel) is the default (and Esc); ``on_yes`` runs only for ``yes``."""
-        box = QMessageBox(self)
-        box.setObjectName(name)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(title)
-        box.setText(text)
-        box.setInformativeText(details)
-        yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-        yes_button.setObjectName("yes_button")
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda _: on_yes() if box.clickedButton() is yes_button else None)
-        return box

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Slot
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,7 +26,7 @@ from hartdesk.ui.context import AppContext
 from hartdesk.ui.crash import show_error
 from hartdesk.ui.models.service_model import Column, ServiceTableModel
 from hartdesk.ui.screens.base import Screen
-from hartdesk.ui.widgets import ERROR_STYLE, FlowLayout, labelled, make_list_table, named
+from hartdesk.ui.widgets import ERROR_STYLE, FlowLayout, labelled, make_list_table, named, pause_timer, search_box
 
 SEARCH_DELAY_MS = 250  # typing pauses this long before the query runs
 COLUMN_WIDTHS = {
@@ -59,13 +58,10 @@ class ServicesScreen(Screen):
         Screen.__init__(self, ctx, parent)
         self._select_after_load: int | None = None
 
-        self.search_edit = named(QLineEdit(), "search_edit")
-        self.search_edit.setPlaceholderText(SEARCH_PLACEHOLDER)
-        self.search_edit.setToolTip(
-            "Type part of a client's name, email, phone, postcode or reference, or of a domain name (Ctrl+F)"
+        self.search_edit = search_box(
+            SEARCH_PLACEHOLDER,
+            "Type part of a client's name, email, phone, postcode or reference, or of a domain name (Ctrl+F)",
         )
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(self.search_edit.fontMetrics().horizontalAdvance(SEARCH_PLACEHOLDER) + 40)
         search_label = QLabel("&Search:")
         search_label.setBuddy(self.search_edit)
         self.kind_combo = named(QComboBox(), "kind_combo")
@@ -112,16 +108,10 @@ class ServicesScreen(Screen):
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
 
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self._run_query)
-
-        self.find_action = QAction("Find a service", self)
-        self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
-        self.find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.find_action.triggered.connect(self._on_find_action_triggered)
-        self.addAction(self.find_action)
+        self.search_timer = pause_timer(self, SEARCH_DELAY_MS, self._run_query)
+        self.find_action = self.add_shortcut(
+            "Find a service", QKeySequence.StandardKey.Find, self._on_find_action_triggered
+        )
 
         for first, second in (
             (self.search_edit, self.kind_combo),

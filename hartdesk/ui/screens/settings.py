@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -242,11 +242,9 @@ class SettingsScreen(Screen):
         save_row = QHBoxLayout()
         save_row.addWidget(self.save_button)
         save_row.addWidget(self.status_label, 1)
-        self.save_action = QAction("Save the settings", self)
-        self.save_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
-        self.save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.save_action.triggered.connect(self._on_save_button_clicked)
-        self.addAction(self.save_action)
+        self.save_action = self.add_shortcut(
+            "Save the settings", QKeySequence.StandardKey.Save, self._on_save_button_clicked
+        )
 
         # --- backups ----------------------------------------------------------------------------------------
         backups = QGroupBox("Backups")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QItemSelection, Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -13,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -32,6 +29,7 @@ from hartdesk.ui.widgets import (
     PasswordField,
     WorkDialog,
     align_form_labels,
+    confirmation,
     make_list_table,
 )
 
@@ -170,11 +168,9 @@ class StaffScreen(Screen):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message_label)
 
-        self.add_action = QAction("Add a staff member", self)
-        self.add_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
-        self.add_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.add_action.triggered.connect(self._on_add_button_clicked)
-        self.addAction(self.add_action)
+        self.add_action = self.add_shortcut(
+            "Add a staff member", QKeySequence.StandardKey.New, self._on_add_button_clicked
+        )
 
         QWidget.setTabOrder(self.table, self.add_button)
         QWidget.setTabOrder(self.add_button, self.disable_button)
@@ -284,7 +280,8 @@ class StaffScreen(Screen):
         if row is None or not row.active:
             return
         username = row.username
-        box = self._confirmation(
+        box = confirmation(
+            self,
             "disable_confirmation",
             "Disable an account",
             f"Disable {row.display_name} ({row.username})?",
@@ -347,7 +344,8 @@ class StaffScreen(Screen):
         if not row.totp_enrolled:
             self._enrol_totp(username)
             return
-        box = self._confirmation(
+        box = confirmation(
+            self,
             "replace_totp_confirmation",
             "Replace a TOTP code",
             f"{row.display_name} ({row.username}) already has a TOTP code set up. Replace it?",
@@ -363,22 +361,3 @@ class StaffScreen(Screen):
 
         dialog = TotpEnrolmentDialog(self.ctx, username, parent=self)
         self.open_dialog(dialog, lambda: self._reload(username, f"{username} now signs in with a TOTP code."))
-
-    def _confirmation(
-        self, name: str, title: str, text: str, details: str, yes: str, on_yes: Callable[[], None]
-    ) -> QMessageBox:
-        """A warning whose safe choice (Cancel) is the default (and Esc); ``on_yes`` runs only for ``yes``."""
-        box = QMessageBox(self)
-        box.setObjectName(name)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(title)
-        box.setText(text)
-        box.setInformativeText(details)
-        yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-        yes_button.setObjectName("yes_button")
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda _: on_yes() if box.clickedButton() is yes_button else None)
-        return box
