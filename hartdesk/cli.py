@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -437,12 +438,38 @@ def cmd_export(args: argparse.Namespace, io: Io) -> int:
 # -- parser -----------------------------------------------------------------------------------------------------------
 
 
+def cmd_deadline(args: argparse.Namespace, io: Io) -> int:
+    from hartdesk.models.enums import RequestType
+    from hartdesk.privacy.deadlines import Clock, DeadlineError, Period, compute
+
+    try:
+        deadline = compute(
+            Clock(received=args.received, kind=RequestType(args.type), region=args.region, period=Period(args.period))
+        )
+    except DeadlineError as exc:
+        raise ValidationError(str(exc)) from exc
+    assert deadline.due is not None  # nothing waits when only the received date is known
+    data = {"due": deadline.due.isoformat(), "explanation": list(deadline.steps)}
+    _emit(args, io, data, [deadline.due.isoformat(), *deadline.steps])
+    return 0
+
+
+def _iso_date(text: str) -> date:
+    """An argparse type: a date written YYYY-MM-DD (anything else is a usage error, exit 2)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"write the date as YYYY-MM-DD, not {text!r}") from None
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"hartdesk: {message} (see hartdesk --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from hartdesk.models.enums import RequestType
+
     parser = _Parser(prog="hartdesk", description="hartdesk: the agency's back office.")
     parser.add_argument("--version", action="version", version=f"hartdesk {__version__}")
     _add_common(parser, top=True)
@@ -544,6 +571,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "export clients to a CSV file")
     p.add_argument("kind", choices=["clients"])
     p.add_argument("file", type=Path, metavar="FILE.csv")
+
+    p = command("deadline", cmd_deadline, "print the statutory due date of a request (no register needed)")
+    p.add_argument(
+        "--received", required=True, type=_iso_date, metavar="YYYY-MM-DD", help="the day the request arrived (day 1)"
+    )
+    p.add_argument("--type", default="access", choices=[t.value for t in RequestType], help="request type")
+    p.add_argument("--region", default="ENG", choices=["ENG", "WLS", "SCT", "NIR"], help="bank holidays (default ENG)")
+    p.add_argument(
+        "--period", default="calendar-month", choices=["calendar-month", "28-days"], help="how the month is counted"
+    )
     return parser
 
 

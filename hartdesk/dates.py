@@ -23,3 +23,12 @@ MONTHS = (
 def format_uk_date(value: date | datetime) -> str:
     """21 November 2026."""
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def format_short_date(value: date | datetime, weekday: bool = False) -> str:
+    """27 Dec 2024, or Fri 27 Dec 2024 with the weekday."""
+    text = f"{value.day} {MONTHS[value.month - 1][:3]} {value.year}"
+    return f"{WEEKDAYS[value.weekday()][:3]} {text}" if weekday else text

@@ -117,6 +117,92 @@ class RecipientCondition(LabelledEnum):
     MARKETING_CONSENT = "marketing_consent"
 
 
+class RequestType(LabelledEnum):
+    ACCESS = "access"
+    RECTIFICATION = "rectification"
+    ERASURE = "erasure"
+    RESTRICTION = "restriction"
+    PORTABILITY = "portability"
+    OBJECTION = "objection"
+    WITHDRAW_CONSENT = "withdraw-consent"
+    COMPLAINT = "complaint"
+    OTHER = "other"
+
+
+class RequestChannel(LabelledEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    POST = "post"
+    IN_PERSON = "in-person"
+
+
+class RequestStatus(LabelledEnum):
+    NEW = "new"
+    AWAITING_IDENTITY = "awaiting-identity"
+    AWAITING_CLARIFICATION = "awaiting-clarification"
+    IN_PROGRESS = "in-progress"
+    EXTENDED = "extended"
+    COMPLETED = "completed"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def is_closed(self) -> bool:
+        return self in (RequestStatus.COMPLETED, RequestStatus.REFUSED, RequestStatus.WITHDRAWN)
+
+
+class RequestRole(LabelledEnum):
+    """Whose data the request is about: the agency's own (controller) or a client's (the agency only processes it)."""
+
+    CONTROLLER = "controller"
+    PROCESSOR = "processor"
+
+
+class IdentityStatus(LabelledEnum):
+    NOT_NEEDED = "not-needed"
+    REQUESTED = "requested"
+    VERIFIED = "verified"
+    FAILED = "failed"
+
+
+class IdentityMethod(LabelledEnum):
+    KNOWN_CONTACT = "known-contact"  # writes from an address, or calls from a number, already on the register
+    SECURITY_QUESTIONS = "security-questions"
+    DOCUMENT = "document"
+    IN_PERSON = "in-person"
+    OTHER = "other"
+
+
+class RefusalReason(LabelledEnum):
+    MANIFESTLY_UNFOUNDED = "manifestly-unfounded"
+    MANIFESTLY_EXCESSIVE = "manifestly-excessive"
+    EXEMPTION = "exemption"
+    IDENTITY_NOT_CONFIRMED = "identity-not-confirmed"
+    NOT_HELD = "not-held"
+
+
+class EventKind(LabelledEnum):
+    RECEIVED = "received"
+    NOTE = "note"
+    CALL = "call"
+    LETTER = "letter"
+    EMAIL = "email"
+    DOCUMENT_SENT = "document-sent"
+    IDENTITY_REQUESTED = "identity-requested"
+    IDENTITY_RECEIVED = "identity-received"
+    FEE_REQUESTED = "fee-requested"
+    FEE_PAID = "fee-paid"
+    CLARIFICATION_REQUESTED = "clarification-requested"
+    CLARIFICATION_RECEIVED = "clarification-received"
+    ACKNOWLEDGED = "acknowledged"
+    EXTENDED = "extended"
+    FORWARDED = "forwarded"
+    REFUSED = "refused"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+    REOPENED = "reopened"
+
+
 _LABELS: dict[enum.Enum, str] = {
     ServiceKind.WEB_HOSTING: "Web hosting",
     ServiceKind.DOMAIN_REGISTRATION: "Domain registration",
@@ -147,4 +233,37 @@ _LABELS: dict[enum.Enum, str] = {
     RecipientCondition.MARKETING_CONSENT: "Only clients who gave marketing consent",
     PolicyDocument.PRIVACY_POLICY: "Privacy policy",
     PolicyDocument.TERMS: "Terms of service",
+    RequestType.ACCESS: "Access (a copy of their data)",
+    RequestType.RECTIFICATION: "Rectification (correct their data)",
+    RequestType.ERASURE: "Erasure (be forgotten)",
+    RequestType.RESTRICTION: "Restriction (stop using their data)",
+    RequestType.PORTABILITY: "Portability (their data in a file)",
+    RequestType.OBJECTION: "Objection (to how their data is used)",
+    RequestType.WITHDRAW_CONSENT: "Withdraw consent",
+    RequestType.COMPLAINT: "Complaint",
+    RequestChannel.IN_PERSON: "In person",
+    RequestStatus.AWAITING_IDENTITY: "Awaiting identity",
+    RequestStatus.AWAITING_CLARIFICATION: "Awaiting clarification",
+    RequestStatus.IN_PROGRESS: "In progress",
+    RequestRole.CONTROLLER: "Ours (the agency is the controller)",
+    RequestRole.PROCESSOR: "A client's (forward it to them)",
+    IdentityStatus.NOT_NEEDED: "Not needed",
+    IdentityStatus.REQUESTED: "Evidence asked for",
+    IdentityMethod.KNOWN_CONTACT: "Known email address or phone number",
+    IdentityMethod.SECURITY_QUESTIONS: "Security questions",
+    IdentityMethod.DOCUMENT: "Identity document",
+    IdentityMethod.IN_PERSON: "Seen in person",
+    RefusalReason.MANIFESTLY_UNFOUNDED: "Manifestly unfounded",
+    RefusalReason.MANIFESTLY_EXCESSIVE: "Manifestly excessive",
+    RefusalReason.EXEMPTION: "An exemption applies",
+    RefusalReason.IDENTITY_NOT_CONFIRMED: "Identity could not be confirmed",
+    RefusalReason.NOT_HELD: "We hold no such data",
+    EventKind.DOCUMENT_SENT: "Document sent",
+    EventKind.IDENTITY_REQUESTED: "Identity evidence asked for",
+    EventKind.IDENTITY_RECEIVED: "Identity evidence received",
+    EventKind.FEE_REQUESTED: "Fee asked for",
+    EventKind.FEE_PAID: "Fee paid",
+    EventKind.CLARIFICATION_REQUESTED: "Clarification asked for",
+    EventKind.CLARIFICATION_RECEIVED: "Clarification received",
+    EventKind.FORWARDED: "Forwarded to the controller",
 }
