@@ -18,7 +18,7 @@ A complaint (DPA 2018 s.164A) is different: it must be acknowledged within 30 da
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -294,7 +294,14 @@ def extension_problem(clock: Clock, on: date) -> str | None:
         return "A complaint cannot be extended: it must be acknowledged within 30 days."
     if clock.extended_on is not None:
         return f"This request was already extended on {format_short_date(clock.extended_on)}."
-    deadline = compute(clock)
+    # Paused days do not count for the window to give notice either (SPEC.md §1): while the clock is stopped, the
+    # days of an open pause up to ``on`` are paused days, as if the answer had come that day.
+    pauses = tuple(
+        p if p.answered is not None else Pause(p.asked, on)
+        for p in clock.pauses
+        if p.answered is not None or p.asked <= on
+    )
+    deadline = compute(replace(clock, pauses=pauses))
     if deadline.month_due is None:
         return "The clock has not started yet, so there is nothing to extend."
     if on > deadline.month_due:
