@@ -438,6 +438,116 @@ def cmd_export(args: argparse.Namespace, io: Io) -> int:
 # -- parser -----------------------------------------------------------------------------------------------------------
 
 
+def cmd_requests(args: argparse.Namespace, io: Io) -> int:
+    from hartdesk import settings as settings_mod
+    from hartdesk.dates import uk_today
+    from hartdesk.models.enums import RequestChannel, RequestType
+    from hartdesk.privacy import requests
+
+    who = _sign_in(args, io)
+    today = uk_today()
+    try:
+        with who.register.session() as session:
+            settings = settings_mod.load(session)
+            if args.requests_command in ("log", "import-eml"):
+                if args.requests_command == "log":
+                    data = requests.RequestInput(
+                        kind=RequestType(args.type),
+                        channel=RequestChannel(args.channel),
+                        received_on=args.received,
+                        requester_name=args.name,
+                        requester_email=args.email or "",
+                        requester_phone=args.phone or "",
+                        client_ref=args.client or "",
+                        details=args.note or "",
+                    )
+                else:
+                    data = _eml_request(args, today)
+                dups = requests.likely_duplicates(session, data)
+                made = requests.log_request(
+                    session, who.username, data, settings, today, requests.register_started(session)
+                )
+                due = made.due_on.isoformat() if made.due_on else "clock not started"
+                lines = [f"{made.ref} due {due}", made.due_explanation]
+                lines += [
+                    f"warning: {d.ref} ({d.status.value}, received {d.received_on}) has the {d.reason}" for d in dups
+                ]
+                _emit(args, io, {"ref": made.ref, "due": made.due_on, "explanation": made.due_explanation}, lines)
+            elif args.requests_command == "due":
+                lists = requests.due_lists(session, settings, today, args.within)
+                rows = lists.overdue + lists.due_soon
+                _emit(
+                    args,
+                    io,
+                    [_request_json(r) for r in rows + lists.waiting],
+                    [f"{r.ref}  {r.due_on}  {r.countdown:<28} {r.kind.value:<16} {r.requester_name}" for r in rows]
+                    + [
+                        f"{r.ref}  {'':10}  {'waiting for the requester':<28} {r.kind.value:<16} {r.requester_name}"
+                        for r in lists.waiting
+                    ],
+                )
+            elif args.requests_command == "list":
+                rows = requests.list_requests(session, requests.RequestQuery(text=args.search or ""), settings, today)
+                _emit(
+                    args,
+                    io,
+                    [_request_json(r) for r in rows],
+                    [
+                        f"{r.ref}  {r.status.value:<22} {r.received_on}  {r.due_on or ''!s:10}  {r.requester_name}"
+                        for r in rows
+                    ],
+                )
+            else:
+                detail = requests.get_request(session, args.ref, settings)
+                who.audit("request.viewed", f"request:{detail.ref}", {"via": "cli"})
+                lines = [
+                    f"{detail.ref}  {detail.kind.label}  ({detail.status.label})",
+                    f"due {detail.due_on or '-'}: {detail.due_explanation}",
+                ]
+                lines += [f"  {e.on}  {e.kind.label}: {e.summary}" for e in detail.events]
+                _emit(args, io, _json_ready(detail), lines)
+    finally:
+        who.lock()
+    return 0
+
+
+def _json_ready(value: Any) -> Any:
+    from dataclasses import asdict
+
+    return asdict(value)
+
+
+def _request_json(row: Any) -> dict[str, Any]:
+    return _json_ready(row) | {"working_days_left": row.working_days_left, "countdown": row.countdown}
+
+
+def _eml_request(args: argparse.Namespace, today: date) -> Any:
+    from hartdesk.dates import uk_date
+    from hartdesk.models.enums import RequestChannel, RequestType
+    from hartdesk.privacy import mail, requests
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"{args.file} cannot be read: {exc.strerror or exc}.") from None
+    message = mail.read_message(args.file.name, data)
+    attachments = [requests.NewAttachment(a.filename, a.content) for a in message.attachments]
+    if message.original is not None:
+        attachments.insert(0, requests.NewAttachment(message.original.filename, message.original.content, True))
+    received = today if message.sent_at is None else min(uk_date(message.sent_at), today)
+    return requests.RequestInput(
+        kind=RequestType(args.type),
+        channel=RequestChannel.EMAIL,
+        received_on=received,
+        requester_name=message.sender_name or message.sender_email or "Unknown sender",
+        requester_email=message.sender_email,
+        subject=message.subject,
+        details=message.body,
+        note="\n".join(message.warnings),
+        attachments=tuple(attachments),
+    )
+
+
 def cmd_deadline(args: argparse.Namespace, io: Io) -> int:
     from hartdesk.models.enums import RequestType
     from hartdesk.privacy.deadlines import Clock, DeadlineError, Period, compute
@@ -468,7 +578,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from hartdesk.models.enums import RequestType
+    from hartdesk.models.enums import RequestChannel, RequestType
 
     parser = _Parser(prog="hartdesk", description="hartdesk: the agency's back office.")
     parser.add_argument("--version", action="version", version=f"hartdesk {__version__}")
@@ -571,6 +681,32 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "export clients to a CSV file")
     p.add_argument("kind", choices=["clients"])
     p.add_argument("file", type=Path, metavar="FILE.csv")
+
+    p = command("requests", cmd_requests, "privacy requests: log, import an email, list, show, what is due")
+    req = p.add_subparsers(dest="requests_command", required=True, parser_class=_Parser)
+    r = req.add_parser("log", help="log a request; prints its reference and due date")
+    _add_common(r, top=False)
+    r.add_argument("--type", required=True, choices=[t.value for t in RequestType])
+    r.add_argument("--channel", required=True, choices=[c.value for c in RequestChannel])
+    r.add_argument("--received", required=True, type=_iso_date, metavar="YYYY-MM-DD")
+    r.add_argument("--name", required=True, metavar="NAME", help="who is asking")
+    r.add_argument("--email", metavar="EMAIL")
+    r.add_argument("--phone", metavar="PHONE")
+    r.add_argument("--client", metavar="REF", help="the client they are, e.g. C-00042")
+    r.add_argument("--note", metavar="TEXT", help="what was asked")
+    r = req.add_parser("import-eml", help="log a request from a saved email (.eml or Outlook .msg)")
+    _add_common(r, top=False)
+    r.add_argument("file", type=Path, metavar="FILE")
+    r.add_argument("--type", default="access", choices=[t.value for t in RequestType])
+    r = req.add_parser("due", help="requests overdue, due soon or waiting for the requester")
+    _add_common(r, top=False)
+    r.add_argument("--within", type=int, default=7, metavar="DAYS", help="due within DAYS days (default 7)")
+    r = req.add_parser("list", help="every request, open ones first by due date")
+    _add_common(r, top=False)
+    r.add_argument("--search", metavar="TEXT")
+    r = req.add_parser("show", help="one request with its timeline")
+    _add_common(r, top=False)
+    r.add_argument("ref", metavar="REF")
 
     p = command("deadline", cmd_deadline, "print the statutory due date of a request (no register needed)")
     p.add_argument(

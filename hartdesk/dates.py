@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 MONTHS = (
     "January",
@@ -32,3 +33,15 @@ def format_short_date(value: date | datetime, weekday: bool = False) -> str:
     """27 Dec 2024, or Fri 27 Dec 2024 with the weekday."""
     text = f"{value.day} {MONTHS[value.month - 1][:3]} {value.year}"
     return f"{WEEKDAYS[value.weekday()][:3]} {text}" if weekday else text
+
+
+UK = ZoneInfo("Europe/London")
+
+
+def uk_date(moment: datetime) -> date:
+    """The date in the UK at an aware moment (a request arriving at 00:30 BST on the 1st arrived on the 1st)."""
+    return moment.astimezone(UK).date()
+
+
+def uk_today() -> date:
+    return datetime.now(UK).date()

@@ -41,6 +41,8 @@ def create_demo(
 ) -> DemoRegister:
     """A new register with fictional agency settings, the agency's operators and ``clients`` fictional clients."""
     # Imported here: the GUI reads DEMO_USER/DEMO_PASSWORD on its start-up path, which must stay light.
+    from hartdesk.dates import uk_today
+    from hartdesk.privacy import demo_requests
     from hartdesk.register import demo_data
     from hartdesk.security import audit
     from hartdesk.storage import register as register_mod
@@ -56,6 +58,7 @@ def create_demo(
             demo_data.add_clients(session, DEMO_USER, clients, operator_ids, progress=progress)
             if clients:
                 audit.record(session, DEMO_USER, "demo.clients", "", {"clients": clients})
+            demo_requests.add_requests(session, DEMO_USER, DEMO_SETTINGS, uk_today())
     finally:
         reg.close()
     return DemoRegister(path, created.register_id, DEMO_USER, password, created.recovery_key)

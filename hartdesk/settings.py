@@ -21,6 +21,7 @@ BANK_HOLIDAY_REGIONS = {
     "SCT": "Scotland",
     "NIR": "Northern Ireland",
 }
+REQUEST_PERIODS = {"calendar-month": "One calendar month", "28-days": "28 days"}
 ICO_NUMBER_PATTERN = re.compile(r"^Z(\d{7}|[A-Z]\d{6})$")
 
 
@@ -43,6 +44,8 @@ class Settings:
     financial_year_end: str = _setting("03-31", "Financial year ends on (MM-DD)")
     privacy_policy_version: str = _setting("", "Current privacy policy version")
     terms_version: str = _setting("", "Current terms of service version")
+    # SPEC.md §1: the ICO accepts one calendar month (the default) or a fixed 28 days.
+    request_period: str = _setting("calendar-month", "Count a request's time limit as")
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -71,6 +74,8 @@ def validate(settings: Settings) -> list[str]:
         problems.append("A TOTP code can stay valid for 1 to 60 minutes.")
     if not 1 <= settings.invoice_retention_years <= 20:
         problems.append("Invoices can be kept for 1 to 20 years.")
+    if settings.request_period not in REQUEST_PERIODS:
+        problems.append("Count a request's time limit as one calendar month or 28 days.")
     if financial_year_end(settings) is None:
         problems.append("Write the end of the financial year as month-day, for example 03-31.")
     return problems

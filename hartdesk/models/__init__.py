@@ -20,6 +20,7 @@ from hartdesk.models.enums import (
     TransferSafeguard,
 )
 from hartdesk.models.operators import CategoryRecipient, CategoryServiceKind, DataCategory, Operator, OperatorAccount
+from hartdesk.models.requests import Attachment, PrivacyRequest, RequestEvent, RequestPause
 from hartdesk.models.services import Invoice, Service, service_operators
 from hartdesk.models.settings import SettingRow
 from hartdesk.models.staff import Role, StaffMember
@@ -27,6 +28,7 @@ from hartdesk.models.staff import Role, StaffMember
 __all__ = [
     "Address",
     "AddressKind",
+    "Attachment",
     "AuditEntry",
     "Base",
     "CategoryRecipient",
@@ -49,7 +51,10 @@ __all__ = [
     "PointKind",
     "PolicyAcceptance",
     "PolicyDocument",
+    "PrivacyRequest",
     "RecipientCondition",
+    "RequestEvent",
+    "RequestPause",
     "RetentionKind",
     "Role",
     "Service",

@@ -159,6 +159,7 @@ class RequestRole(LabelledEnum):
 
 
 class IdentityStatus(LabelledEnum):
+    UNCHECKED = "unchecked"
     NOT_NEEDED = "not-needed"
     REQUESTED = "requested"
     VERIFIED = "verified"
@@ -247,6 +248,7 @@ _LABELS: dict[enum.Enum, str] = {
     RequestStatus.IN_PROGRESS: "In progress",
     RequestRole.CONTROLLER: "Ours (the agency is the controller)",
     RequestRole.PROCESSOR: "A client's (forward it to them)",
+    IdentityStatus.UNCHECKED: "Not checked yet",
     IdentityStatus.NOT_NEEDED: "Not needed",
     IdentityStatus.REQUESTED: "Evidence asked for",
     IdentityMethod.KNOWN_CONTACT: "Known email address or phone number",

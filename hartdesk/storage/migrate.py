@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, text
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD_REVISION = "0002_register"
+HEAD_REVISION = "0003_requests"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
