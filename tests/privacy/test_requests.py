@@ -300,3 +300,9 @@ def test_the_csv_export_counts_each_type_and_the_share_answered_on_time(hand_bui
     assert lines[-1] == "all,3,2,1,50%"
     access = next(c for c in counts if c.kind is RequestType.ACCESS)
     assert access.share_on_time == 0.5
+
+
+def test_the_readme_lists_the_columns_of_the_requests_export() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**Requests export**", 1)[1].split("## Command line", 1)[0]
+    assert [c for c in rq.CSV_COLUMNS if f"`{c}`" not in section] == []
