@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from hartdesk.settings import Settings
     from hartdesk.ui.context import AppContext
     from hartdesk.ui.global_search import GlobalSearchDialog
+    from hartdesk.ui.notify import DueNotifier
     from hartdesk.ui.signin import SignInDialog
 
 GEOMETRY_FILE = "window.ini"
@@ -51,11 +52,21 @@ def screen_classes() -> list[type[Screen]]:
     from hartdesk.ui.screens.clients import ClientsScreen
     from hartdesk.ui.screens.home import HomeScreen
     from hartdesk.ui.screens.operators import OperatorsScreen
+    from hartdesk.ui.screens.requests import RequestsScreen
     from hartdesk.ui.screens.services import ServicesScreen
     from hartdesk.ui.screens.settings import SettingsScreen
     from hartdesk.ui.screens.staff import StaffScreen
 
-    return [HomeScreen, ClientsScreen, ServicesScreen, OperatorsScreen, StaffScreen, AuditScreen, SettingsScreen]
+    return [
+        HomeScreen,
+        ClientsScreen,
+        RequestsScreen,
+        ServicesScreen,
+        OperatorsScreen,
+        StaffScreen,
+        AuditScreen,
+        SettingsScreen,
+    ]
 
 
 def icon(name: str) -> QIcon:
@@ -85,6 +96,7 @@ class MainWindow(QMainWindow):
         self.screens: list[Screen] = []
         self.signin_dialog: SignInDialog | None = None
         self.search_dialog: GlobalSearchDialog | None = None
+        self.notifier: DueNotifier | None = None  # privacy requests due: at sign-in and daily at 09:00
         self._closing = False
         self._backup_done = False
         self.setObjectName("main_window")
@@ -349,7 +361,15 @@ class MainWindow(QMainWindow):
         if self.screens:
             self.sidebar.setCurrentRow(0)
             self.sidebar.setFocus()
+        self._start_notifier()
         self.unlocked.emit()
+
+    def _start_notifier(self) -> None:
+        from hartdesk.ui.notify import DueNotifier
+
+        if self.notifier is None:
+            self.notifier = DueNotifier(self.ctx, self)
+        self.notifier.start()
 
     def _load_settings(self) -> None:
         who = self.ctx.signed_in
@@ -392,6 +412,8 @@ class MainWindow(QMainWindow):
 
     def _drop_session(self) -> None:
         self.idle.stop()
+        if self.notifier is not None:
+            self.notifier.stop()
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible() and dialog is not self.signin_dialog:
                 dialog.reject()

@@ -20,6 +20,7 @@ from hartdesk.ui.screens.audit import AuditScreen
 from hartdesk.ui.screens.clients import ClientsScreen
 from hartdesk.ui.screens.home import HomeScreen
 from hartdesk.ui.screens.operators import OperatorsScreen
+from hartdesk.ui.screens.requests import RequestsScreen
 from hartdesk.ui.screens.services import ServicesScreen
 from hartdesk.ui.screens.settings import SettingsScreen
 from hartdesk.ui.screens.staff import StaffScreen
@@ -28,7 +29,7 @@ from tests.conftest import ADMIN, ADMIN_PASSWORD, AGENCY_NAME, STAFF, STAFF_PASS
 from tests.ui.helpers import Show
 
 MakeWindow = Callable[..., MainWindow]
-STAFF_SCREENS = [HomeScreen, ClientsScreen, ServicesScreen, OperatorsScreen]
+STAFF_SCREENS = [HomeScreen, ClientsScreen, RequestsScreen, ServicesScreen, OperatorsScreen]
 ADMIN_SCREENS = [*STAFF_SCREENS, StaffScreen, AuditScreen, SettingsScreen]
 
 
@@ -84,9 +85,9 @@ def screen_types(window: MainWindow) -> list[type]:
 def test_admin_sees_every_screen(make_window: MakeWindow) -> None:
     window = make_window(ADMIN, ADMIN_PASSWORD)
     assert screen_types(window) == ADMIN_SCREENS
-    assert window.sidebar.count() == 7
+    assert window.sidebar.count() == 8
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
-    assert titles == ["Home", "Clients", "Services", "Operators", "Staff", "Audit log", "Settings"]
+    assert titles == ["Home", "Clients", "Requests", "Services", "Operators", "Staff", "Audit log", "Settings"]
     assert "Alice Admin" in window.who_label.text() and "administrator" in window.who_label.text()
 
 
@@ -96,6 +97,7 @@ def test_staff_do_not_see_admin_screens(make_window: MakeWindow) -> None:
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
         "Home",
         "Clients",
+        "Requests",
         "Services",
         "Operators",
     ]
@@ -116,12 +118,12 @@ def test_home_shows_agency_person_and_register(make_window: MakeWindow) -> None:
 def test_ctrl_number_jumps_to_a_screen(qtbot, make_window: MakeWindow) -> None:
     window = make_window(ADMIN, ADMIN_PASSWORD)
     activate(qtbot, window)
-    qtbot.keyClick(window.sidebar, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.current_screen(), AuditScreen)
     qtbot.keyClick(window.sidebar, Qt.Key.Key_Up)
     assert isinstance(window.current_screen(), StaffScreen)
     qtbot.keyClick(window.sidebar, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    assert isinstance(window.current_screen(), ServicesScreen)
+    assert isinstance(window.current_screen(), RequestsScreen)
 
 
 def test_the_audit_log_fits_a_900_by_600_window(qtbot, make_window: MakeWindow) -> None:

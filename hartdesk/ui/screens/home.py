@@ -1,13 +1,17 @@
-"""The start page: whose register this is, who is signed in, where it lives and when it was last backed up."""
+"""The start page: the privacy requests that need attention (overdue, due within a week, waiting for the
+requester), whose register this is, who is signed in, where it lives and when it was last backed up."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from enum import IntEnum
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QModelIndex, QObject, Qt, Slot
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -15,15 +19,25 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from hartdesk.dates import format_short_date
+from hartdesk.models.enums import RequestStatus
+from hartdesk.privacy.requests import DUE_SOON_DAYS, DueLists, RequestRow, Urgency
 from hartdesk.ui.context import AppContext
+from hartdesk.ui.models.base import Index, RowTableModel
+from hartdesk.ui.models.request_model import short_type, urgency_colour, urgency_tint
 from hartdesk.ui.screens.base import Screen
-from hartdesk.ui.widgets import named
+from hartdesk.ui.widgets import NOTE_STYLE, make_list_table, named
+
+if TYPE_CHECKING:
+    from hartdesk.security.signin import SignedIn
 
 ROLE_NAMES = {"admin": "administrator", "staff": "staff"}
+MAX_VISIBLE_ROWS = 6  # a longer list scrolls inside its table
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,153 @@ def snapshot_time(folder: Path) -> datetime | None:
 def describe_moment(moment: datetime) -> str:
     local = moment.astimezone()
     return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+# --- the privacy requests that need attention -------------------------------------------------------------------
+
+
+class Column(IntEnum):
+    REF = 0
+    TYPE = 1
+    REQUESTER = 2
+    DUE = 3
+    COUNTDOWN = 4
+
+
+HEADERS = {
+    Column.REF: "Ref",
+    Column.TYPE: "Type",
+    Column.REQUESTER: "Requester",
+    Column.DUE: "Due",
+    Column.COUNTDOWN: "Time left",
+}
+
+
+def waiting_text(row: RequestRow) -> str:
+    """What a request whose clock is not running waits for."""
+    if row.status is RequestStatus.AWAITING_CLARIFICATION:
+        return "Clock stopped: waiting for clarification"
+    if row.status is RequestStatus.AWAITING_IDENTITY:
+        return "Not started: waiting for identity evidence"
+    return "Not started: waiting for the fee"
+
+
+def time_left_text(row: RequestRow) -> str:
+    """The countdown in words, saying the urgency too, so that colour never says it alone."""
+    if row.urgency == Urgency.WAITING:
+        return waiting_text(row)
+    if row.urgency == Urgency.OVERDUE:
+        return row.countdown[:1].upper() + row.countdown[1:]
+    if row.urgency == Urgency.SOON:
+        return "Due soon: today" if row.working_days_left == 0 else f"Due soon: {row.countdown}"
+    return row.countdown
+
+
+class DueRequestsModel(RowTableModel[RequestRow]):
+    """One of the dashboard's short lists of requests (every row at once: they are few)."""
+
+    headers = tuple(HEADERS[column] for column in Column)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        RowTableModel.__init__(self, parent)
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_rows(self, rows: list[RequestRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[RequestRow]:
+        return list(self._rows)
+
+    def ref_at(self, index: Index) -> str | None:
+        row = self.row_at(index)
+        return row.ref if row is not None else None
+
+    def cell(self, row: RequestRow, column: int, role: int) -> Any:
+        column = Column(column)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Column.TYPE:
+                return row.kind.label
+            if column == Column.DUE and row.due_on is not None:
+                return f"Due {format_short_date(row.due_on, weekday=True)}"
+            return self._display(row, column) or None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            tint = urgency_tint(row.urgency)
+            return QBrush(tint) if tint is not None else None
+        if role == Qt.ItemDataRole.ForegroundRole and column in (Column.DUE, Column.COUNTDOWN):
+            colour = urgency_colour(row.urgency)
+            return QBrush(colour) if colour is not None else None
+        if (
+            role == Qt.ItemDataRole.FontRole
+            and column == Column.COUNTDOWN
+            and row.urgency in (Urgency.OVERDUE, Urgency.SOON)
+        ):
+            return self._bold
+        return None
+
+    @staticmethod
+    def _display(row: RequestRow, column: Column) -> str:
+        match column:
+            case Column.REF:
+                return row.ref
+            case Column.TYPE:
+                return short_type(row.kind)
+            case Column.REQUESTER:
+                return row.requester_name
+            case Column.DUE:
+                return format_short_date(row.due_on, weekday=True) if row.due_on is not None else "—"
+            case Column.COUNTDOWN:
+                return time_left_text(row)
+
+
+class DueList(QWidget):
+    """A heading with the count, then the table of requests, or a sentence when there are none."""
+
+    def __init__(self, name: str, title: str, empty: str, parent: QWidget | None = None) -> None:
+        QWidget.__init__(self, parent)
+        self.title = title
+        self.model = DueRequestsModel(self)
+        self.table = make_list_table(
+            f"{name}_table",
+            self.model,
+            {Column.REF: 110, Column.TYPE: 110, Column.REQUESTER: 210, Column.DUE: 120},
+            f"home/{name}_table",
+            row_padding=8,
+        )
+        self.table.setWordWrap(False)
+        self.heading = named(QLabel(), f"{name}_heading")
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setBuddy(self.table)
+        self.empty_label = named(QLabel(empty), f"{name}_empty")
+        self.empty_label.setStyleSheet(NOTE_STYLE)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.heading)
+        column.addWidget(self.table)
+        column.addWidget(self.empty_label)
+        self.set_rows(None)
+
+    def set_rows(self, rows: list[RequestRow] | None) -> None:
+        """Show ``rows`` (``None``: nothing known yet, the register is locked or loading)."""
+        self.model.set_rows(rows or [])
+        count = len(rows) if rows is not None else None
+        self.heading.setText(self.title if count is None else f"{self.title} ({count})")
+        self.table.setVisible(bool(rows))
+        self.empty_label.setVisible(rows is not None and not rows)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        shown = max(1, min(self.model.rowCount(), MAX_VISIBLE_ROWS))
+        header = self.table.horizontalHeader().sizeHint().height()
+        rows = self.table.verticalHeader().defaultSectionSize() * shown
+        self.table.setFixedHeight(header + rows + 2 * self.table.frameWidth())
 
 
 class HomeScreen(Screen):
@@ -104,15 +265,48 @@ class HomeScreen(Screen):
         form.addRow("Register id:", self.id_label)
         form.addRow("Last automatic backup:", self.backup_label)
 
-        layout = QVBoxLayout(self)
+        self.requests_box = named(QGroupBox("Privacy requests"), "requests_box")
+        self.overdue = DueList("overdue", "O&verdue", "Nothing is overdue.")
+        self.due_soon = DueList(
+            "due_soon", f"Due &within {DUE_SOON_DAYS} days", f"Nothing due in the next {DUE_SOON_DAYS} days."
+        )
+        self.waiting = DueList(
+            "waiting", "Waiting for the re&quester", "No request is waiting for an answer from its requester."
+        )
+        self.requests_hint = named(
+            QLabel("Enter or a double-click opens a request. Red: overdue; amber: due within 3 working days."),
+            "requests_hint",
+        )
+        self.requests_hint.setStyleSheet(NOTE_STYLE)
+        self.requests_hint.setWordWrap(True)
+        requests_column = QVBoxLayout(self.requests_box)
+        requests_column.setSpacing(10)
+        for due_list in self.due_lists():
+            requests_column.addWidget(due_list)
+            due_list.table.activated.connect(self._on_table_activated)
+        requests_column.addWidget(self.requests_hint)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
         layout.addWidget(self.heading)
         layout.addWidget(self.who_label)
         layout.addWidget(self.totp_warning)
+        layout.addWidget(self.requests_box)
         layout.addWidget(box)
         layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self._dialog: QWidget | None = None
+
+    def due_lists(self) -> tuple[DueList, DueList, DueList]:
+        return self.overdue, self.due_soon, self.waiting
 
     def refresh(self) -> None:
         who = self.ctx.signed_in
@@ -137,6 +331,46 @@ class HomeScreen(Screen):
             )
 
         self.ctx.tasks.run(load, on_done=self._show, on_error=self._on_load_failed)
+        self.refresh_requests()
+
+    def refresh_requests(self) -> None:
+        """Read the requests that need attention again (when shown, and after a change in a request's window)."""
+        from hartdesk.ui.request_actions import ui_today
+
+        who = self.ctx.signed_in
+        if who is None:
+            return
+        generation, today = self._generation, ui_today(self.ctx)
+        self.ctx.tasks.run(
+            lambda: load_due_lists(who, today),
+            on_done=lambda lists: self._on_due_lists_loaded(generation, lists),
+            on_error=lambda exc: self._on_due_lists_failed(generation, exc),
+        )
+
+    def _on_due_lists_loaded(self, generation: int, lists: DueLists) -> None:
+        if not self.is_current(generation) or self.ctx.signed_in is None:
+            return
+        self.overdue.set_rows(lists.overdue)
+        self.due_soon.set_rows(lists.due_soon)
+        self.waiting.set_rows(lists.waiting)
+
+    def _on_due_lists_failed(self, generation: int, exc: BaseException) -> None:
+        if self.is_current(generation):
+            self._on_load_failed(exc)
+
+    @Slot(QModelIndex)
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        model = index.model()
+        ref = model.ref_at(index) if isinstance(model, DueRequestsModel) else None
+        if ref is not None:
+            self.open_request(ref)
+
+    def open_request(self, ref: str) -> None:
+        """The request's window; the lists are read again after each change made in it."""
+        from hartdesk.ui.request_detail import open_request
+
+        if self.ctx.signed_in is not None:
+            open_request(self.ctx, self, ref, self.refresh_requests)
 
     def _on_load_failed(self, exc: BaseException) -> None:
         if self.ctx.signed_in is not None:  # after a lock, a load that was under way fails quietly
@@ -159,8 +393,11 @@ class HomeScreen(Screen):
         )
 
     def clear(self) -> None:
+        self._generation += 1
         for label in (self.heading, self.who_label, self.path_label, self.id_label, self.backup_label):
             label.clear()
+        for due_list in self.due_lists():
+            due_list.set_rows(None)
         self.totp_warning.setVisible(False)
         if self._dialog is not None:
             self._dialog.close()
@@ -183,6 +420,15 @@ class HomeScreen(Screen):
 
         dialog.finished.connect(finished)
         dialog.open()
+
+
+def load_due_lists(who: SignedIn, today: date) -> DueLists:
+    """Runs on a pool thread: the requests overdue, due soon and waiting, with the register's settings."""
+    from hartdesk import settings as settings_mod
+    from hartdesk.privacy import requests as rq
+
+    with who.register.session() as session:
+        return rq.due_lists(session, settings_mod.load(session), today)
 
 
 def _value_label(name: str) -> QLabel:

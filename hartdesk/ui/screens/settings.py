@@ -1,4 +1,5 @@
-"""The Settings screen (administrators): agency details, bank holidays, locking and TOTP policy; backups."""
+"""The Settings screen (administrators): agency details, bank holidays and how a privacy request's time limit is
+counted, locking and TOTP policy; backups."""
 
 from __future__ import annotations
 
@@ -180,6 +181,10 @@ class SettingsScreen(Screen):
         self.region_combo.setObjectName("region_combo")
         for code, name in settings_mod.BANK_HOLIDAY_REGIONS.items():
             self.region_combo.addItem(f"{name} ({code})", code)
+        self.period_combo = QComboBox()
+        self.period_combo.setObjectName("period_combo")
+        for code, name in settings_mod.REQUEST_PERIODS.items():
+            self.period_combo.addItem(name, code)
         self.idle_spin = QSpinBox()
         self.idle_spin.setObjectName("idle_lock_spin")
         self.idle_spin.setRange(1, 240)
@@ -193,6 +198,10 @@ class SettingsScreen(Screen):
         rules = QGroupBox("Working rules")
         rules_form = QFormLayout(rules)
         rules_form.addRow("&Bank holidays of:", _beside(self.region_combo, _hint("Statutory deadlines skip them.")))
+        rules_form.addRow(
+            "&Count a request's time limit as:",
+            _beside(self.period_combo, _hint("the ICO accepts either; new requests and changes use it")),
+        )
         rules_form.addRow(
             "&Lock the window after:", _beside(self.idle_spin, _hint("without use (Ctrl+L locks at once)"))
         )
@@ -271,6 +280,8 @@ class SettingsScreen(Screen):
         backups_layout.addLayout(backup_buttons)
         backups_layout.addWidget(self.backup_status)
 
+        _point_labels_at_fields(agency_form, rules_form, records_form)
+
         page = QWidget()
         page_layout = QVBoxLayout(page)
         page_layout.addWidget(agency)
@@ -294,7 +305,8 @@ class SettingsScreen(Screen):
             (self.address_edit, self.email_edit),
             (self.email_edit, self.ico_edit),
             (self.ico_edit, self.region_combo),
-            (self.region_combo, self.idle_spin),
+            (self.region_combo, self.period_combo),
+            (self.period_combo, self.idle_spin),
             (self.idle_spin, self.step_up_spin),
             (self.step_up_spin, self.require_totp_check),
             (self.require_totp_check, self.invoice_years_spin),
@@ -353,6 +365,7 @@ class SettingsScreen(Screen):
             edit.clear()
         self.address_edit.clear()
         self.region_combo.setCurrentIndex(0)
+        self.period_combo.setCurrentIndex(0)
         self.idle_spin.setValue(self.idle_spin.minimum())
         self.step_up_spin.setValue(self.step_up_spin.minimum())
         self.require_totp_check.setChecked(False)
@@ -372,6 +385,7 @@ class SettingsScreen(Screen):
             self.email_edit,
             self.ico_edit,
             self.region_combo,
+            self.period_combo,
             self.idle_spin,
             self.step_up_spin,
             self.require_totp_check,
@@ -395,6 +409,7 @@ class SettingsScreen(Screen):
         self.email_edit.setText(loaded.agency_email)
         self.ico_edit.setText(loaded.agency_ico_number)
         self.region_combo.setCurrentIndex(max(0, self.region_combo.findData(loaded.bank_holiday_region)))
+        self.period_combo.setCurrentIndex(max(0, self.period_combo.findData(loaded.request_period)))
         self.idle_spin.setValue(loaded.idle_lock_minutes)
         self.step_up_spin.setValue(loaded.step_up_minutes)
         self.require_totp_check.setChecked(loaded.require_totp_for_all)
@@ -433,6 +448,7 @@ class SettingsScreen(Screen):
             agency_email=self.email_edit.text().strip(),
             agency_ico_number=self.ico_edit.text().strip().upper(),
             bank_holiday_region=self.region_combo.currentData(),
+            request_period=self.period_combo.currentData(),
             idle_lock_minutes=self.idle_spin.value(),
             step_up_minutes=self.step_up_spin.value(),
             require_totp_for_all=self.require_totp_check.isChecked(),
@@ -548,6 +564,21 @@ def _stacked(field: QWidget, below: QWidget) -> QWidget:
     layout.addWidget(below)
     box.setFocusProxy(field)
     return box
+
+
+def _point_labels_at_fields(*forms: QFormLayout) -> None:
+    """Make each label's mnemonic reach its field: a label moves the focus only to a buddy that takes focus itself,
+    so a row built with :func:`_stacked` or :func:`_beside` gets the field inside as the buddy, not its box."""
+    for form in forms:
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            label = item.widget() if item is not None else None
+            if not isinstance(label, QLabel) or label.buddy() is None:
+                continue
+            buddy = label.buddy()
+            field = buddy.focusProxy()
+            if buddy.focusPolicy() == Qt.FocusPolicy.NoFocus and field is not None:
+                label.setBuddy(field)
 
 
 def _beside(field: QWidget, after: QWidget) -> QWidget:

@@ -1,0 +1,159 @@
+"""The Home screen's privacy requests: overdue in red, due within three working days in amber, the ones waiting for
+the requester, with counts; Enter opens a request, and a change made there shows on Home at once.
+
+"Today" is Friday 20 November 2026 on the app's clock.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import QTableView
+
+from hartdesk.models.enums import RequestType
+from hartdesk.privacy import requests as rq
+from hartdesk.ui.context import AppContext
+from hartdesk.ui.request_actions import ActionDialog
+from hartdesk.ui.request_detail import request_window
+from hartdesk.ui.screens.home import Column, DueRequestsModel, HomeScreen
+from tests.ui.helpers import OpenScreen
+from tests.ui.test_request_detail import TODAY, act, activate, at_noon, log, opened, submit, type_text
+
+SIZE = (1100, 720)
+RED, AMBER = "#a61b1b", "#8a5a00"
+
+
+class Refs:
+    def __init__(self, who: Any) -> None:
+        self.oldest = log(who, date(2026, 9, 15), requester_name="Amelia Hart")  # due 15 Oct: overdue by 26
+        self.overdue = log(who, date(2026, 10, 1), requester_name="Bilal Qureshi")  # due Mon 2 Nov: overdue by 14
+        self.amber = log(who, date(2026, 10, 23), requester_name="Cerys Morgan")  # due Mon 23 Nov: 1 working day
+        self.week = log(who, date(2026, 10, 27), requester_name="Dev Patel")  # due Fri 27 Nov: 5 working days
+        self.later = log(who, date(2026, 11, 2), requester_name="Esme Lund")  # due Wed 2 Dec: in no list
+        self.clarify = log(who, date(2026, 11, 2), requester_name="Finn Doyle")
+        act(who, rq.ask_clarification, self.clarify, date(2026, 11, 10), "Which websites?")
+        self.identity = log(who, date(2026, 11, 3), requester_name="Gwen Price")
+        act(who, rq.ask_identity, self.identity, date(2026, 11, 4), "Photo ID")
+        # An acknowledged complaint has no date either, but it waits for the agency, not for the requester.
+        self.complaint = log(who, date(2026, 11, 1), kind=RequestType.COMPLAINT, requester_name="Hal Ives")
+        act(who, rq.acknowledge, self.complaint, date(2026, 11, 5))
+        self.closed = log(who, date(2026, 9, 1), requester_name="Ida Noor")
+        act(who, rq.complete, self.closed, date(2026, 9, 20), "Data report sent")
+
+
+@pytest.fixture
+def refs(signed_in_admin: Any) -> Refs:
+    return Refs(signed_in_admin)
+
+
+@pytest.fixture
+def home(admin_ctx: AppContext, open_screen: OpenScreen) -> HomeScreen:
+    admin_ctx.clock = lambda: at_noon(TODAY)
+    return open_screen(HomeScreen, SIZE)
+
+
+def cells(table: QTableView) -> list[list[str]]:
+    model: QAbstractItemModel = table.model()
+    return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+
+
+def colour(table: QTableView, row: int, column: int) -> str | None:
+    brush = table.model().index(row, column).data(Qt.ItemDataRole.ForegroundRole)
+    return brush.color().name() if isinstance(brush, QBrush) else None
+
+
+def tinted(table: QTableView, row: int) -> bool:
+    return isinstance(table.model().index(row, 0).data(Qt.ItemDataRole.BackgroundRole), QBrush)
+
+
+def test_three_lists_with_their_counts(refs: Refs, home: HomeScreen) -> None:
+    assert home.overdue.heading.text() == "O&verdue (2)"
+    assert home.due_soon.heading.text() == "Due &within 7 days (2)"
+    assert home.waiting.heading.text() == "Waiting for the re&quester (2)"
+    assert cells(home.overdue.table) == [
+        [refs.oldest, "Access", "Amelia Hart", "Thu 15 Oct 2026", "Overdue by 26 working days"],
+        [refs.overdue, "Access", "Bilal Qureshi", "Mon 2 Nov 2026", "Overdue by 14 working days"],
+    ]
+    assert cells(home.due_soon.table) == [
+        [refs.amber, "Access", "Cerys Morgan", "Mon 23 Nov 2026", "Due soon: 1 working day left"],
+        [refs.week, "Access", "Dev Patel", "Fri 27 Nov 2026", "5 working days left"],
+    ]
+    assert sorted(cells(home.waiting.table)) == sorted(
+        [
+            [refs.clarify, "Access", "Finn Doyle", "—", "Clock stopped: waiting for clarification"],
+            [refs.identity, "Access", "Gwen Price", "—", "Not started: waiting for identity evidence"],
+        ]
+    )
+    for due_list in home.due_lists():
+        assert due_list.table.isVisible() and not due_list.empty_label.isVisible()
+
+
+def test_overdue_is_red_and_due_within_three_working_days_amber(refs: Refs, home: HomeScreen) -> None:
+    overdue, soon = home.overdue.table, home.due_soon.table
+    assert colour(overdue, 0, Column.COUNTDOWN) == RED and colour(overdue, 0, Column.DUE) == RED
+    assert tinted(overdue, 0)
+    assert colour(soon, 0, Column.COUNTDOWN) == AMBER
+    assert tinted(soon, 0)
+    assert colour(soon, 1, Column.COUNTDOWN) is None and not tinted(soon, 1)  # five working days: not pressing
+    bold = overdue.model().index(0, Column.COUNTDOWN).data(Qt.ItemDataRole.FontRole)
+    assert bold is not None and bold.bold()
+
+
+def test_enter_opens_the_request_and_a_change_there_shows_on_home(refs: Refs, home: HomeScreen, qtbot: Any) -> None:
+    activate(qtbot, home)
+    qtbot.keyClick(home, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)  # O&verdue: the cursor goes to its list
+    assert home.overdue.table.hasFocus()
+    qtbot.keyClick(home.overdue.table, Qt.Key.Key_Down)
+    qtbot.keyClick(home.overdue.table, Qt.Key.Key_Return)
+    window = request_window(refs.overdue)
+    assert window is not None and window.isVisible()
+    qtbot.waitExposed(window)
+    assert window.due_label.text() == "Due Mon 2 Nov 2026 — overdue by 14 working days"
+
+    activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    dialog = opened(qtbot, window, ActionDialog)
+    type_text(qtbot, dialog, "Data report sent by email")
+    submit(qtbot, dialog)
+    qtbot.waitUntil(lambda: home.overdue.heading.text() == "O&verdue (1)")
+    assert [row[0] for row in cells(home.overdue.table)] == [refs.oldest]
+    window.close()
+
+
+def test_double_click_opens_the_request(refs: Refs, home: HomeScreen, qtbot: Any) -> None:
+    table = home.waiting.table
+    rect = table.visualRect(table.model().index(0, Column.REF))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a double-click's first click
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    ref = cells(table)[0][0]
+    window = request_window(ref)
+    assert window is not None and window.isVisible()
+    window.close()
+
+
+def test_nothing_due_says_so(home: HomeScreen) -> None:
+    assert home.overdue.heading.text() == "O&verdue (0)"
+    assert home.due_soon.empty_label.isVisible()
+    assert home.due_soon.empty_label.text() == "Nothing due in the next 7 days."
+    assert home.overdue.empty_label.text() == "Nothing is overdue."
+    for due_list in home.due_lists():
+        assert not due_list.table.isVisible()
+
+
+def test_locking_clears_the_lists(refs: Refs, home: HomeScreen) -> None:
+    home.clear()
+    for due_list in home.due_lists():
+        assert due_list.model.rowCount() == 0
+        assert not due_list.table.isVisible() and not due_list.empty_label.isVisible()
+    assert home.overdue.heading.text() == "O&verdue"
+
+
+def test_the_list_model(refs: Refs, home: HomeScreen, qtmodeltester: Any) -> None:
+    model = home.overdue.model
+    assert isinstance(model, DueRequestsModel)
+    qtmodeltester.check(model)
+    qtmodeltester.check(home.waiting.model)
