@@ -572,6 +572,13 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"write the date as YYYY-MM-DD, not {text!r}") from None
 
 
+def _subcommand(parent: Any, name: str, help: str) -> argparse.ArgumentParser:
+    """A (sub-)command (``users add``, ``requests log``...) that accepts the common options after its name."""
+    parser: argparse.ArgumentParser = parent.add_parser(name, help=help, description=help)
+    _add_common(parser, top=False)
+    return parser
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"hartdesk: {message} (see hartdesk --help)\n")
@@ -586,8 +593,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        _add_common(p, top=False)
+        p = _subcommand(sub, name, help=help_text)
         p.set_defaults(handler=handler)
         return p
 
@@ -627,10 +633,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("users", cmd_users, "staff accounts (administrators only)")
     users = p.add_subparsers(dest="users_command", required=True, parser_class=_Parser)
-    u = users.add_parser("list", help="list staff accounts")
-    _add_common(u, top=False)
-    u = users.add_parser("add", help="add a staff account (its password: the next line of stdin)")
-    _add_common(u, top=False)
+    u = _subcommand(users, "list", help="list staff accounts")
+    u = _subcommand(users, "add", help="add a staff account (its password: the next line of stdin)")
     u.add_argument("name", metavar="NAME")
     u.add_argument("--role", choices=["admin", "staff"], default="staff")
     u.add_argument("--display-name", metavar="TEXT")
@@ -638,17 +642,13 @@ def build_parser() -> argparse.ArgumentParser:
         ("disable", "disable an account, remove its key slot and re-key the register"),
         ("enrol-totp", "start TOTP enrolment and print the otpauth:// URI"),
     ):
-        u = users.add_parser(verb, help=text)
-        _add_common(u, top=False)
+        u = _subcommand(users, verb, help=text)
         u.add_argument("name", metavar="NAME")
-    u = users.add_parser("enable", help="enable a disabled account with a new password (next line of stdin)")
-    _add_common(u, top=False)
+    u = _subcommand(users, "enable", help="enable a disabled account with a new password (next line of stdin)")
     u.add_argument("name", metavar="NAME")
-    u = users.add_parser("passwd", help="set a new password (next line of stdin)")
-    _add_common(u, top=False)
+    u = _subcommand(users, "passwd", help="set a new password (next line of stdin)")
     u.add_argument("name", metavar="NAME")
-    u = users.add_parser("confirm-totp", help="activate TOTP with a code from the app")
-    _add_common(u, top=False)
+    u = _subcommand(users, "confirm-totp", help="activate TOTP with a code from the app")
     u.add_argument("name", metavar="NAME")
     u.add_argument("--code", required=True, metavar="CODE")
 
@@ -659,19 +659,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("clients", cmd_clients, "list clients, or show everything held about one")
     clients_sub = p.add_subparsers(dest="clients_command", required=True, parser_class=_Parser)
-    c = clients_sub.add_parser("list", help="list clients (by name), optionally searched")
-    _add_common(c, top=False)
+    c = _subcommand(clients_sub, "list", help="list clients (by name), optionally searched")
     c.add_argument("--search", metavar="TEXT", help="name, email, phone, postcode, domain or reference")
     c.add_argument("--limit", type=int, default=1000, metavar="N", help="at most N clients (default 1000)")
-    c = clients_sub.add_parser("show", help="everything held about a client, including who holds what")
-    _add_common(c, top=False)
+    c = _subcommand(clients_sub, "show", help="everything held about a client, including who holds what")
     c.add_argument("ref", metavar="REF", help="the client's reference, e.g. C-00042")
 
     p = command("operators", cmd_operators, "the third-party operators and the data they receive")
-    o = p.add_subparsers(dest="operators_command", required=True, parser_class=_Parser).add_parser(
-        "list", help="list operators with where they are, their safeguard and what they receive"
+    _subcommand(
+        p.add_subparsers(dest="operators_command", required=True, parser_class=_Parser),
+        "list",
+        help="list operators with where they are, their safeguard and what they receive",
     )
-    _add_common(o, top=False)
 
     p = command("import", cmd_import, "import clients, services or invoices from a CSV file (all or nothing)")
     p.add_argument("kind", choices=["clients", "services", "invoices"])
@@ -684,8 +683,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("requests", cmd_requests, "privacy requests: log, import an email, list, show, what is due")
     req = p.add_subparsers(dest="requests_command", required=True, parser_class=_Parser)
-    r = req.add_parser("log", help="log a request; prints its reference and due date")
-    _add_common(r, top=False)
+    r = _subcommand(req, "log", help="log a request; prints its reference and due date")
     r.add_argument("--type", required=True, choices=[t.value for t in RequestType])
     r.add_argument("--channel", required=True, choices=[c.value for c in RequestChannel])
     r.add_argument("--received", required=True, type=_iso_date, metavar="YYYY-MM-DD")
@@ -694,18 +692,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--phone", metavar="PHONE")
     r.add_argument("--client", metavar="REF", help="the client they are, e.g. C-00042")
     r.add_argument("--note", metavar="TEXT", help="what was asked")
-    r = req.add_parser("import-eml", help="log a request from a saved email (.eml or Outlook .msg)")
-    _add_common(r, top=False)
+    r = _subcommand(req, "import-eml", help="log a request from a saved email (.eml or Outlook .msg)")
     r.add_argument("file", type=Path, metavar="FILE")
     r.add_argument("--type", default="access", choices=[t.value for t in RequestType])
-    r = req.add_parser("due", help="requests overdue, due soon or waiting for the requester")
-    _add_common(r, top=False)
+    r = _subcommand(req, "due", help="requests overdue, due soon or waiting for the requester")
     r.add_argument("--within", type=int, default=7, metavar="DAYS", help="due within DAYS days (default 7)")
-    r = req.add_parser("list", help="every request, open ones first by due date")
-    _add_common(r, top=False)
+    r = _subcommand(req, "list", help="every request, open ones first by due date")
     r.add_argument("--search", metavar="TEXT")
-    r = req.add_parser("show", help="one request with its timeline")
-    _add_common(r, top=False)
+    r = _subcommand(req, "show", help="one request with its timeline")
     r.add_argument("ref", metavar="REF")
 
     p = command("deadline", cmd_deadline, "print the statutory due date of a request (no register needed)")

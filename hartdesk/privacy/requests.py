@@ -628,6 +628,12 @@ def forward(
     return _act(session, actor, ref, Action.FORWARD, on, summary, settings, today, change, EventKind.FORWARDED)
 
 
+def _close(request: PrivacyRequest, status: RequestStatus, outcome: str, on: date) -> None:
+    request.outcome = outcome
+    request.status = status
+    request.closed_on = on
+
+
 def refuse(
     session: Session,
     actor: str,
@@ -642,9 +648,7 @@ def refuse(
 
     def change(r: PrivacyRequest) -> None:
         r.refusal_reason = reason
-        r.outcome = explanation
-        r.status = RequestStatus.REFUSED
-        r.closed_on = on
+        _close(r, RequestStatus.REFUSED, explanation, on)
         if reason is RefusalReason.IDENTITY_NOT_CONFIRMED:
             r.identity_status = IdentityStatus.FAILED
 
@@ -658,9 +662,7 @@ def complete(
     outcome = fields.clean_text(outcome, "outcome", 8000, required=True)
 
     def change(r: PrivacyRequest) -> None:
-        r.outcome = outcome
-        r.status = RequestStatus.COMPLETED
-        r.closed_on = on
+        _close(r, RequestStatus.COMPLETED, outcome, on)
 
     return _act(
         session, actor, ref, Action.COMPLETE, on, f"Completed: {outcome}", settings, today, change, EventKind.COMPLETED
@@ -673,9 +675,7 @@ def withdraw(
     note = fields.clean_text(note, "note", 4000)
 
     def change(r: PrivacyRequest) -> None:
-        r.outcome = note
-        r.status = RequestStatus.WITHDRAWN
-        r.closed_on = on
+        _close(r, RequestStatus.WITHDRAWN, note, on)
 
     summary = "Withdrawn by the requester" + (f": {note}" if note else "")
     return _act(session, actor, ref, Action.WITHDRAW, on, summary, settings, today, change, EventKind.WITHDRAWN)

@@ -8,32 +8,24 @@ of clients can show it too. It is not modal: a clerk can keep several clients op
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QModelIndex, QObject, QSettings, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from hartdesk import paths
 from hartdesk import settings as settings_mod
 from hartdesk.errors import HartdeskError
 from hartdesk.models import ClientStatus, ConsentChange, InvoiceStatus, PolicyDocument, TransferSafeguard
@@ -55,28 +47,27 @@ from hartdesk.ui import crash
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.models.audit_model import AuditFilter, AuditTableModel
 from hartdesk.ui.models.audit_model import Column as AuditColumn
-from hartdesk.ui.models.base import ROW_ROLE, Index, RowTableModel
+from hartdesk.ui.record_window import Col, ListModel, RecordWindow, value_form
 from hartdesk.ui.widgets import (
     ERROR_COLOUR,
     NOTE_STYLE,
     WARNING_STYLE,
     confirmation,
-    make_error_label,
     make_list_table,
-    mono_font,
     named,
+    scrolling,
     show_message,
+    table_with_buttons,
+    value_label,
 )
 
-T = TypeVar("T")
-GEOMETRY_KEY = "client_detail/geometry"
 STATUS_COLOURS = {
     ClientStatus.ACTIVE: ("#1b6e2b", "#e3f4e6"),
     ClientStatus.SUSPENDED: ("#8a5a00", "#fdf0d5"),
     ClientStatus.CLOSED: ("#4a4a4a", "#e6e6e6"),
     ClientStatus.ERASED: ("#a61b1b", "#f8e1e1"),
 }
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+OTHER_COLOURS = ("#333333", "#eeeeee")
 
 
 def uk_date(value: date | None) -> str:
@@ -87,99 +78,11 @@ def local_moment(value: datetime) -> str:
     return value.astimezone().strftime("%d/%m/%Y %H:%M")
 
 
-# --- a small read-only table ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Col(Generic[T]):
-    """One column of a :class:`ListModel`: its header, the text of a row, and optionally a tooltip and colour."""
-
-    header: str
-    text: Callable[[T], str]
-    width: int | None = None
-    right: bool = False
-    tooltip: Callable[[T], str] | None = None
-    colour: Callable[[T], str | None] | None = None
-    stretch: bool = False  # shares the table's width with the other stretching columns (long texts that wrap)
-
-
-class ListModel(RowTableModel[T]):
-    """The rows of one tab's table (a client has few of each): columns given as :class:`Col`."""
-
-    def __init__(self, columns: Sequence[Col[T]], parent: QObject | None = None) -> None:
-        RowTableModel.__init__(self, parent)
-        self.columns = list(columns)
-
-    def set_rows(self, rows: Sequence[T]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[T]:
-        return list(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header
-        if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[section].right:
-            return _RIGHT
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None or not 0 <= index.column() < len(self.columns):
-            return None
-        if role == ROW_ROLE:
-            return row
-        return self.cell(row, index.column(), role)
-
-    def cell(self, row: T, column: int, role: int) -> Any:
-        col = self.columns[column]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return col.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return (col.tooltip(row) if col.tooltip is not None else col.text(row)) or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.right:
-            return _RIGHT
-        if role == Qt.ItemDataRole.ForegroundRole and col.colour is not None:
-            colour = col.colour(row)
-            return QBrush(QColor(colour)) if colour else None
-        return None
-
-
-def list_table(name: str, model: ListModel[Any], wrap: bool = False) -> QTableView:
-    """A table for ``model`` whose column widths are remembered; ``wrap`` lets long texts take several lines."""
-    widths = {i: c.width for i, c in enumerate(model.columns) if c.width is not None}
-    table = make_list_table(name, model, widths, f"client_detail/{name}", row_padding=8)
-    for i, column in enumerate(model.columns):
-        if column.stretch:
-            table.horizontalHeader().setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
-    if wrap:
-        table.setWordWrap(True)
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    else:
-        table.setWordWrap(False)
-    return table
-
-
 def heading(text: str) -> QLabel:
     label = QLabel(text)
     font = label.font()
     font.setBold(True)
     label.setFont(font)
-    return label
-
-
-def value_label(name: str) -> QLabel:
-    label = named(QLabel(), name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
 
@@ -211,38 +114,24 @@ def read_record(who: Any, ref: str, today: date) -> ClientRecord:
 # --- the dialog -------------------------------------------------------------------------------------------------------
 
 
-class ClientDetailDialog(QDialog):
+class ClientDetailDialog(RecordWindow[ClientRecord]):
     """The record of client ``ref``; ``client_changed(ref)`` after every change made from it."""
 
     client_changed = Signal(str)
+    window_name = "client_detail"
+    default_size = (980, 660)
 
     def __init__(self, ctx: AppContext, ref: str, parent: QWidget | None = None) -> None:
-        QDialog.__init__(self, parent)
-        self.ctx = ctx
-        self.ref = ref
-        self.record: ClientRecord | None = None
-        self._generation = 0
-        self.setObjectName("client_detail")
-        self.setWindowTitle(ref)
-        self.setModal(False)
-        self.setSizeGripEnabled(True)
-        self.setMinimumSize(720, 480)
-        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        RecordWindow.__init__(self, ctx, ref, parent, read_record, minimum_size=(720, 480), ref_scale=1.15)
 
         # --- header -------------------------------------------------------------------------------------------
-        self.ref_label = named(QLabel(ref), "ref_label")
-        self.ref_label.setFont(mono_font(1.15, self.ref_label.font()))
-        self.ref_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.name_label = value_label("name_label")
         font = self.name_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.name_label.setFont(font)
-        self.status_badge = named(QLabel(), "status_badge")
         self.trading_label = value_label("trading_label")
         self.trading_label.setStyleSheet(NOTE_STYLE)
-        self.error_label = make_error_label("error_label")
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         header_row = QHBoxLayout()
         header_row.addWidget(self.ref_label)
         header_row.addWidget(self.name_label, 1)
@@ -260,11 +149,6 @@ class ClientDetailDialog(QDialog):
         self.edit_button = named(QPushButton("&Edit…"), "edit_button")
         self.edit_button.setToolTip("Change the client's details, contacts and addresses (Ctrl+E)")
         self.edit_button.setAutoDefault(False)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
-        self.close_button.setObjectName("close_button")
-        self.close_button.setAutoDefault(False)
-        self.buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.edit_button)
         bottom.addStretch(1)
@@ -292,24 +176,22 @@ class ClientDetailDialog(QDialog):
 
     def _build_details_tab(self) -> QWidget:
         self.detail_values: dict[str, QLabel] = {}
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-        for key, label in (
-            ("kind", "Kind:"),
-            ("name", "Name:"),
-            ("trading_name", "Trading name:"),
-            ("status", "Status:"),
-            ("opened_on", "Client since:"),
-            ("vat_number", "VAT number:"),
-            ("payment_reference", "Payment reference:"),
-            ("customer_centre_ref", "Customer Centre ref:"),
-            ("source", "Source of data:"),
-            ("notes", "Notes:"),
-            ("updated", "Last changed:"),
-        ):
-            value = value_label(f"{key}_value")
-            self.detail_values[key] = value
-            form.addRow(label, value)
+        form = value_form(
+            [
+                ("kind", "Kind:"),
+                ("name", "Name:"),
+                ("trading_name", "Trading name:"),
+                ("status", "Status:"),
+                ("opened_on", "Client since:"),
+                ("vat_number", "VAT number:"),
+                ("payment_reference", "Payment reference:"),
+                ("customer_centre_ref", "Customer Centre ref:"),
+                ("source", "Source of data:"),
+                ("notes", "Notes:"),
+                ("updated", "Last changed:"),
+            ],
+            self.detail_values,
+        )
         self.suspend_button = named(QPushButton("Sus&pend…"), "suspend_button")
         self.suspend_button.setToolTip("Stop the client's services for now (for example unpaid invoices)")
         self.close_account_button = named(QPushButton("Close &account…"), "close_account_button")
@@ -330,11 +212,7 @@ class ClientDetailDialog(QDialog):
         column.addLayout(form)
         column.addStretch(1)
         column.addLayout(status_row)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(page)
-        return scroll
+        return scrolling(page)
 
     def _build_contacts_tab(self) -> QWidget:
         self.contacts_model: ListModel[ContactView] = ListModel(
@@ -355,8 +233,8 @@ class ClientDetailDialog(QDialog):
             ],
             self,
         )
-        self.contacts_table = list_table("contacts_table", self.contacts_model)
-        self.addresses_table = list_table("addresses_table", self.addresses_model)
+        self.contacts_table = self.list_table("contacts_table", self.contacts_model)
+        self.addresses_table = self.list_table("addresses_table", self.addresses_model)
         page = QWidget()
         column = QVBoxLayout(page)
         column.addWidget(heading("Contacts"))
@@ -378,26 +256,19 @@ class ClientDetailDialog(QDialog):
             ],
             self,
         )
-        self.services_table = list_table("services_table", self.services_model)
+        self.services_table = self.list_table("services_table", self.services_model)
         self.add_service_button = named(QPushButton("Add ser&vice…"), "add_service_button")
         self.edit_service_button = named(QPushButton("Edit servi&ce…"), "edit_service_button")
         self.delete_service_button = named(QPushButton("De&lete service…"), "delete_service_button")
-        row = QHBoxLayout()
-        for button in (self.add_service_button, self.edit_service_button, self.delete_service_button):
-            button.setAutoDefault(False)
-            row.addWidget(button)
-        row.addStretch(1)
         self.add_service_button.clicked.connect(self._on_add_service_button_clicked)
         self.edit_service_button.clicked.connect(self._on_edit_service_button_clicked)
         self.delete_service_button.clicked.connect(self._on_delete_service_button_clicked)
         self.services_table.activated.connect(self._on_edit_service_button_clicked)
         self.services_table.selectionModel().selectionChanged.connect(self._set_actions_enabled)
         self.services_model.modelReset.connect(self._set_actions_enabled)
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.addWidget(self.services_table, 1)
-        column.addLayout(row)
-        return page
+        return table_with_buttons(
+            self.services_table, self.add_service_button, self.edit_service_button, self.delete_service_button
+        )
 
     def _build_invoices_tab(self) -> QWidget:
         self.invoices_model: ListModel[InvoiceView] = ListModel(
@@ -410,7 +281,7 @@ class ClientDetailDialog(QDialog):
             ],
             self,
         )
-        self.invoices_table = list_table("invoices_table", self.invoices_model)
+        self.invoices_table = self.list_table("invoices_table", self.invoices_model)
         self.invoices_total = named(QLabel(), "invoices_total")
         page = QWidget()
         column = QVBoxLayout(page)
@@ -432,7 +303,7 @@ class ClientDetailDialog(QDialog):
             ],
             self,
         )
-        self.consents_table = list_table("consents_table", self.consents_model)
+        self.consents_table = self.list_table("consents_table", self.consents_model)
         self.give_consent_button = named(QPushButton("Record consent &given…"), "give_consent_button")
         self.withdraw_consent_button = named(QPushButton("Record wit&hdrawal…"), "withdraw_consent_button")
         buttons = QHBoxLayout()
@@ -457,7 +328,7 @@ class ClientDetailDialog(QDialog):
             ],
             self,
         )
-        self.acceptances_table = list_table("acceptances_table", self.acceptances_model)
+        self.acceptances_table = self.list_table("acceptances_table", self.acceptances_model)
         page = QWidget()
         column = QVBoxLayout(page)
         column.addWidget(heading("Marketing consent"))
@@ -493,8 +364,8 @@ class ClientDetailDialog(QDialog):
             ],
             self,
         )
-        self.categories_table = list_table("categories_table", self.categories_model, wrap=True)
-        self.recipients_table = list_table("recipients_table", self.recipients_model, wrap=True)
+        self.categories_table = self.list_table("categories_table", self.categories_model, wrap=True)
+        self.recipients_table = self.list_table("recipients_table", self.recipients_model, wrap=True)
         page = QWidget()
         column = QVBoxLayout(page)
         column.addWidget(self.holds_intro)
@@ -524,55 +395,20 @@ class ClientDetailDialog(QDialog):
     # --- loading -------------------------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Read the client again (after a change, or when opened)."""
-        if self.ctx.signed_in is None:
-            return
-        self._generation += 1
-        generation, who, ref, today = self._generation, self.ctx.who, self.ref, date.today()
-        self.ctx.tasks.run(
-            lambda: read_record(who, ref, today),
-            on_done=lambda record: self._on_record_read(generation, record),
-            on_error=lambda exc: self._on_failed(generation, exc),
-        )
-        self.activity_model.set_filter(AuditFilter())
-
-    def _is_current(self, generation: int) -> bool:
-        return shiboken6.isValid(self) and generation == self._generation
+        """Read the client again (after a change, or when opened), and its activity."""
+        RecordWindow.reload(self)
+        if self.ctx.signed_in is not None:
+            self.activity_model.set_filter(AuditFilter())
 
     def _load_activity(self, _filter: AuditFilter, offset: int, limit: int) -> list[AuditRow]:
         who, target = self.ctx.who, f"client:{self.ref}"
         with who.register.session() as session:
             return audit.query(session, target=target, limit=limit, offset=offset)
 
-    def _on_record_read(self, generation: int, record: ClientRecord) -> None:
-        if not self._is_current(generation):
-            return
-        self.record = record
-        show_message(self.error_label, "")
-        self._show(record)
-        self._set_actions_enabled()
-
-    def _on_failed(self, generation: int, exc: BaseException) -> None:
-        if not self._is_current(generation):
-            return
-        if isinstance(exc, HartdeskError):
-            show_message(self.error_label, exc.message)
-        else:
-            show_message(self.error_label, "")
-            crash.report_unexpected(exc, self)
-
     def _show(self, record: ClientRecord) -> None:
         d = record.detail
-        self.ref = d.ref
-        self.setWindowTitle(f"{d.ref} {d.name}")
-        self.ref_label.setText(d.ref)
+        self.show_heading(d.ref, f"{d.ref} {d.name}", d.status.label, STATUS_COLOURS.get(d.status, OTHER_COLOURS))
         self.name_label.setText(d.name)
-        colour, background = STATUS_COLOURS.get(d.status, ("#333333", "#eeeeee"))
-        self.status_badge.setText(d.status.label)
-        self.status_badge.setStyleSheet(
-            f"QLabel {{ color: {colour}; background: {background}; border: 1px solid {colour};"
-            " border-radius: 9px; padding: 2px 10px; font-weight: bold; }"
-        )
         self.trading_label.setText(f"Trading as {d.trading_name}" if d.trading_name else "")
         self.trading_label.setVisible(bool(d.trading_name))
 
@@ -646,11 +482,7 @@ class ClientDetailDialog(QDialog):
         rows = self.services_table.selectionModel().selectedRows()
         return self.services_model.row_at(rows[0]) if rows else None
 
-    def _changed(self) -> None:
-        """Something was written: read the client again and tell the list."""
-        if not shiboken6.isValid(self):
-            return
-        self.reload()
+    def _tell_changed(self) -> None:
         self.client_changed.emit(self.ref)
 
     def _run_write(self, fn: Callable[[], object]) -> None:
@@ -663,11 +495,6 @@ class ClientDetailDialog(QDialog):
                 crash.report_unexpected(exc, self)
 
         self.ctx.tasks.run(fn, on_done=lambda _: self._changed(), on_error=failed, serial=True)
-
-    def _open_child(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(on_accepted)
-        dialog.open()
 
     @Slot()
     def _on_edit_button_clicked(self) -> None:
@@ -772,24 +599,6 @@ class ClientDetailDialog(QDialog):
         )
         box.setTextFormat(Qt.TextFormat.PlainText)  # the text holds the client's name
         box.open()
-
-    # --- geometry ------------------------------------------------------------------------------------------------
-
-    @staticmethod
-    def _store() -> QSettings:
-        folder = paths.config_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        return QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat)
-
-    def _restore_geometry(self) -> None:
-        geometry = self._store().value(GEOMETRY_KEY)
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty() and self.restoreGeometry(geometry):
-            return
-        self.resize(980, 660)
-
-    def done(self, result: int) -> None:
-        self._store().setValue(GEOMETRY_KEY, self.saveGeometry())
-        QDialog.done(self, result)
 
 
 # --- plain words ------------------------------------------------------------------------------------------------------

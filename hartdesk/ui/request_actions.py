@@ -244,33 +244,28 @@ def perform(
     """Run ``action`` on request ``ref`` (raises the domain's ValidationError when it is not allowed)."""
     from hartdesk.privacy import requests as rq
 
+    with_text = {  # the actions that take the words typed, and nothing else
+        rq.Action.ASK_IDENTITY: rq.ask_identity,
+        rq.Action.ASK_CLARIFICATION: rq.ask_clarification,
+        rq.Action.CLARIFICATION_RECEIVED: rq.clarification_received,
+        rq.Action.EXTEND: rq.extend,
+        rq.Action.FORWARD: rq.forward,
+        rq.Action.COMPLETE: rq.complete,
+        rq.Action.WITHDRAW: rq.withdraw,
+        rq.Action.REOPEN: rq.reopen,
+    }
+    date_only = {rq.Action.FEE_PAID: rq.fee_paid, rq.Action.ACKNOWLEDGE: rq.acknowledge}
     on, text = given.on, given.text
-    if action == rq.Action.ASK_IDENTITY:
-        rq.ask_identity(session, actor, ref, on, text, settings, today)
+    if action in with_text:
+        with_text[action](session, actor, ref, on, text, settings, today)
+    elif action in date_only:
+        date_only[action](session, actor, ref, on, settings, today)
     elif action == rq.Action.IDENTITY_RECEIVED:
         rq.identity_received(session, actor, ref, on, given.choice, text, settings, today)
-    elif action == rq.Action.ASK_CLARIFICATION:
-        rq.ask_clarification(session, actor, ref, on, text, settings, today)
-    elif action == rq.Action.CLARIFICATION_RECEIVED:
-        rq.clarification_received(session, actor, ref, on, text, settings, today)
     elif action == rq.Action.ASK_FEE:
         rq.ask_fee(session, actor, ref, on, given.amount, text, settings, today)
-    elif action == rq.Action.FEE_PAID:
-        rq.fee_paid(session, actor, ref, on, settings, today)
-    elif action == rq.Action.ACKNOWLEDGE:
-        rq.acknowledge(session, actor, ref, on, settings, today)
-    elif action == rq.Action.EXTEND:
-        rq.extend(session, actor, ref, on, text, settings, today)
-    elif action == rq.Action.FORWARD:
-        rq.forward(session, actor, ref, on, text, settings, today)
     elif action == rq.Action.REFUSE:
         rq.refuse(session, actor, ref, on, given.choice, text, settings, today)
-    elif action == rq.Action.COMPLETE:
-        rq.complete(session, actor, ref, on, text, settings, today)
-    elif action == rq.Action.WITHDRAW:
-        rq.withdraw(session, actor, ref, on, text, settings, today)
-    elif action == rq.Action.REOPEN:
-        rq.reopen(session, actor, ref, on, text, settings, today)
     else:
         raise ValueError(f"unknown request action {action!r}")
 

@@ -20,26 +20,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Qt, QUrl, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from hartdesk import paths
 from hartdesk import settings as settings_mod
 from hartdesk.dates import format_short_date
 from hartdesk.errors import HartdeskError, ValidationError
@@ -51,24 +46,14 @@ from hartdesk.privacy.requests import AttachmentView, EventView, RequestDetail, 
 from hartdesk.register import fields
 from hartdesk.settings import Settings
 from hartdesk.ui import crash
-from hartdesk.ui.client_detail import Col, ListModel, value_label
 from hartdesk.ui.context import AppContext
+from hartdesk.ui.record_window import Col, ListModel, OneWindowEach, RecordWindow, value_form
 from hartdesk.ui.request_actions import ACTIONS, ActionDialog, TimelineEntryDialog, button_text, ui_today
-from hartdesk.ui.widgets import (
-    OK_STYLE,
-    FlowLayout,
-    make_error_label,
-    make_list_table,
-    mono_font,
-    named,
-    show_message,
-)
+from hartdesk.ui.widgets import OK_STYLE, FlowLayout, named, scrolling, show_message, table_with_buttons, value_label
 
 if TYPE_CHECKING:
     from hartdesk.security.signin import SignedIn
 
-GEOMETRY_KEY = "request_detail/geometry"
-DEFAULT_SIZE = (1000, 700)
 
 # (text colour, background) of the due-date panel, by urgency; dark enough on their tint to read (WCAG AA).
 URGENCY_COLOURS = {
@@ -274,34 +259,23 @@ def remove_when_quitting(folder: Path) -> None:
 # --- the window -------------------------------------------------------------------------------------------------------
 
 
-class RequestDetailDialog(QDialog):
+class RequestDetailDialog(RecordWindow[RequestRecord]):
     """The window of request ``ref``; the callbacks given to :meth:`add_listener` run after every change."""
 
+    window_name = "request_detail"
+    default_size = (1000, 700)
+
     def __init__(self, ctx: AppContext, ref: str, parent: QWidget | None = None) -> None:
-        QDialog.__init__(self, parent)
-        self.ctx = ctx
-        self.ref = ref
-        self.record: RequestRecord | None = None
-        self._generation = 0
+        RecordWindow.__init__(self, ctx, ref, parent, read_record, minimum_size=(760, 520), ref_scale=1.3)
         self._listeners: list[Callable[[], None]] = []
         self.action_buttons: dict[str, QPushButton] = {}
-        self.setObjectName("request_detail")
-        self.setWindowTitle(ref)
-        self.setModal(False)
-        self.setSizeGripEnabled(True)
-        self.setMinimumSize(760, 520)
-        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
 
         # --- header: reference, type, status ---------------------------------------------------------------------
-        self.ref_label = named(QLabel(ref), "ref_label")
-        self.ref_label.setFont(mono_font(1.3, self.ref_label.font()))
-        self.ref_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.type_label = value_label("type_label")
         font = self.type_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.type_label.setFont(font)
-        self.status_badge = named(QLabel(), "status_badge")
         header_row = QHBoxLayout()
         header_row.addWidget(self.ref_label)
         header_row.addSpacing(8)
@@ -331,8 +305,6 @@ class RequestDetailDialog(QDialog):
         due_column.addWidget(self.why_label)
         due_column.addWidget(self.extension_label)
 
-        self.error_label = make_error_label("error_label")
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.notice_label = named(QLabel(), "notice_label")
         self.notice_label.setStyleSheet(OK_STYLE)
         self.notice_label.setWordWrap(True)
@@ -350,11 +322,6 @@ class RequestDetailDialog(QDialog):
         self.actions_box = named(QWidget(), "actions_box")
         self.actions_layout = FlowLayout(self.actions_box, h_spacing=8, v_spacing=6)
         self.actions_layout.setContentsMargins(0, 0, 0, 0)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
-        self.close_button.setObjectName("close_button")
-        self.close_button.setAutoDefault(False)
-        self.buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.actions_box, 1)
         bottom.addWidget(self.buttons, 0, Qt.AlignmentFlag.AlignBottom)
@@ -367,32 +334,15 @@ class RequestDetailDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
 
-        self._set_buttons_enabled()
+        self._set_actions_enabled()
         self._restore_geometry()
         self.reload()
 
     # --- tabs ----------------------------------------------------------------------------------------------------
 
-    def _form_page(self, rows: list[tuple[str, str]], values: dict[str, QLabel]) -> QFormLayout:
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-        for key, label in rows:
-            value = value_label(f"{key}_value")
-            values[key] = value
-            form.addRow(label, value)
-        return form
-
-    @staticmethod
-    def _scrolling(page: QWidget) -> QScrollArea:
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(page)
-        return scroll
-
     def _build_requester_tab(self) -> QWidget:
         self.requester_values: dict[str, QLabel] = {}
-        form = self._form_page(
+        form = value_form(
             [
                 ("name", "Name:"),
                 ("email", "Email:"),
@@ -409,16 +359,11 @@ class RequestDetailDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.open_client_button)
         row.addStretch(1)
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.addLayout(form)
-        column.addLayout(row)
-        column.addStretch(1)
-        return self._scrolling(page)
+        return _scrolling_page(form, row)
 
     def _build_request_tab(self) -> QWidget:
         self.request_values: dict[str, QLabel] = {}
-        form = self._form_page(
+        form = value_form(
             [
                 ("kind", "Type:"),
                 ("channel", "Arrived by:"),
@@ -434,34 +379,15 @@ class RequestDetailDialog(QDialog):
             ],
             self.request_values,
         )
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.addLayout(form)
-        column.addStretch(1)
-        return self._scrolling(page)
+        return _scrolling_page(form)
 
     def _build_identity_tab(self) -> QWidget:
         self.identity_values: dict[str, QLabel] = {}
-        form = self._form_page(
+        form = value_form(
             [("status", "Status:"), ("method", "How it was checked:"), ("evidence", "Evidence:")],
             self.identity_values,
         )
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.addLayout(form)
-        column.addStretch(1)
-        return self._scrolling(page)
-
-    def _table(self, name: str, model: ListModel[object], wrap: bool) -> QTableView:
-        widths = {i: c.width for i, c in enumerate(model.columns) if c.width is not None}
-        table = make_list_table(name, model, widths, f"request_detail/{name}", row_padding=8)
-        for i, column in enumerate(model.columns):
-            if column.stretch:
-                table.horizontalHeader().setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
-        table.setWordWrap(wrap)
-        if wrap:
-            table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        return table
+        return _scrolling_page(form)
 
     def _build_timeline_tab(self) -> QWidget:
         self.timeline_model: ListModel[EventView] = ListModel(
@@ -474,20 +400,12 @@ class RequestDetailDialog(QDialog):
             ],
             self,
         )
-        self.timeline_table = self._table("timeline_table", self.timeline_model, wrap=True)  # type: ignore[arg-type]
+        self.timeline_table = self.list_table("timeline_table", self.timeline_model, wrap=True)
         self.timeline_table.horizontalHeader().setStretchLastSection(False)
         self.add_entry_button = named(QPushButton("Add to ti&meline…"), "add_entry_button")
         self.add_entry_button.setToolTip("Record a note, a call, a letter or email, or a document sent")
-        self.add_entry_button.setAutoDefault(False)
         self.add_entry_button.clicked.connect(self._on_add_entry_button_clicked)
-        row = QHBoxLayout()
-        row.addWidget(self.add_entry_button)
-        row.addStretch(1)
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.addWidget(self.timeline_table, 1)
-        column.addLayout(row)
-        return page
+        return table_with_buttons(self.timeline_table, self.add_entry_button)
 
     def _build_attachments_tab(self) -> QWidget:
         self.attachments_model: ListModel[AttachmentView] = ListModel(
@@ -500,7 +418,7 @@ class RequestDetailDialog(QDialog):
             ],
             self,
         )
-        self.attachments_table = self._table("attachments_table", self.attachments_model, wrap=False)  # type: ignore[arg-type]
+        self.attachments_table = self.list_table("attachments_table", self.attachments_model)
         self.attachments_table.activated.connect(self._on_open_attachment_button_clicked)
         self.add_file_button = named(QPushButton("Add fil&e…"), "add_file_button")
         self.add_file_button.setToolTip("Keep a file with the request (checked by its content first)")
@@ -508,21 +426,14 @@ class RequestDetailDialog(QDialog):
         self.save_attachment_button.setToolTip("Write a copy of the chosen file to a folder")
         self.open_attachment_button = named(QPushButton("&Open"), "open_attachment_button")
         self.open_attachment_button.setToolTip("Open the chosen file in the program this computer uses for it")
-        row = QHBoxLayout()
-        for button in (self.add_file_button, self.save_attachment_button, self.open_attachment_button):
-            button.setAutoDefault(False)
-            row.addWidget(button)
-        row.addStretch(1)
         self.add_file_button.clicked.connect(self._on_add_file_button_clicked)
         self.save_attachment_button.clicked.connect(self._on_save_attachment_button_clicked)
         self.open_attachment_button.clicked.connect(self._on_open_attachment_button_clicked)
-        self.attachments_table.selectionModel().selectionChanged.connect(self._set_buttons_enabled)
-        self.attachments_model.modelReset.connect(self._set_buttons_enabled)
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.addWidget(self.attachments_table, 1)
-        column.addLayout(row)
-        return page
+        self.attachments_table.selectionModel().selectionChanged.connect(self._set_actions_enabled)
+        self.attachments_model.modelReset.connect(self._set_actions_enabled)
+        return table_with_buttons(
+            self.attachments_table, self.add_file_button, self.save_attachment_button, self.open_attachment_button
+        )
 
     # --- loading -------------------------------------------------------------------------------------------------
 
@@ -534,47 +445,11 @@ class RequestDetailDialog(QDialog):
     def today(self) -> date:
         return ui_today(self.ctx)
 
-    def reload(self) -> None:
-        """Read the request again (after a change, or when opened)."""
-        if self.ctx.signed_in is None:
-            return
-        self._generation += 1
-        generation, who, ref, today = self._generation, self.ctx.who, self.ref, self.today()
-        self.ctx.tasks.run(
-            lambda: read_record(who, ref, today),
-            on_done=lambda record: self._on_record_read(generation, record),
-            on_error=lambda exc: self._on_failed(generation, exc),
-        )
-
-    def _is_current(self, generation: int) -> bool:
-        return shiboken6.isValid(self) and generation == self._generation
-
-    def _on_record_read(self, generation: int, record: RequestRecord) -> None:
-        if not self._is_current(generation):
-            return
-        self.record = record
-        show_message(self.error_label, "")
-        self._show(record)
-        self._set_buttons_enabled()
-
-    def _on_failed(self, generation: int, exc: BaseException) -> None:
-        if not self._is_current(generation):
-            return
-        if isinstance(exc, HartdeskError):
-            show_message(self.error_label, exc.message)
-        else:
-            show_message(self.error_label, "")
-            crash.report_unexpected(exc, self)
-
     def _show(self, record: RequestRecord) -> None:
         d = record.detail
-        self.ref = d.ref
-        self.setWindowTitle(f"{d.ref} — {short_type(d.kind)} request")
-        self.ref_label.setText(d.ref)
+        title = f"{d.ref} — {short_type(d.kind)} request"
+        self.show_heading(d.ref, title, d.status.label, STATUS_COLOURS.get(d.status, CLOSED_COLOURS))
         self.type_label.setText(d.kind.label)
-        colour, background = STATUS_COLOURS.get(d.status, CLOSED_COLOURS)
-        self.status_badge.setText(d.status.label)
-        self.status_badge.setStyleSheet(_badge_style(colour, background))
 
         colour, background = panel_colours(record)
         self.due_frame.setStyleSheet(
@@ -704,7 +579,7 @@ class RequestDetailDialog(QDialog):
     # --- what can be done ----------------------------------------------------------------------------------------
 
     @Slot()
-    def _set_buttons_enabled(self, *_: object) -> None:
+    def _set_actions_enabled(self, *_: object) -> None:
         loaded = self.record is not None
         self.add_entry_button.setEnabled(loaded)
         self.add_file_button.setEnabled(loaded)
@@ -716,11 +591,8 @@ class RequestDetailDialog(QDialog):
         rows = self.attachments_table.selectionModel().selectedRows()
         return self.attachments_model.row_at(rows[0]) if rows else None
 
-    def _changed(self) -> None:
-        """Something was written: read the request again and tell whoever opened the window."""
-        if not shiboken6.isValid(self):
-            return
-        self.reload()
+    def _tell_changed(self) -> None:
+        """Tell whoever opened the window (and every screen that opened it again since)."""
         for listener in list(self._listeners):
             owner = getattr(listener, "__self__", None)
             if isinstance(owner, QObject) and not shiboken6.isValid(owner):
@@ -740,11 +612,6 @@ class RequestDetailDialog(QDialog):
             show_message(self.error_label, exc.message)
         else:
             crash.report_unexpected(exc, self)
-
-    def _open_child(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(on_accepted)
-        dialog.open()
 
     def start_action(self, action: str) -> None:
         """Open the dialog of ``action`` (one of the request's allowed actions)."""
@@ -875,30 +742,15 @@ class RequestDetailDialog(QDialog):
         self._say("")
         self.ctx.tasks.run(work, on_done=written, on_error=self._failed)
 
-    # --- geometry ------------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _store() -> QSettings:
-        folder = paths.config_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        return QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat)
-
-    def _restore_geometry(self) -> None:
-        geometry = self._store().value(GEOMETRY_KEY)
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty() and self.restoreGeometry(geometry):
-            return
-        self.resize(*DEFAULT_SIZE)
-
-    def done(self, result: int) -> None:
-        self._store().setValue(GEOMETRY_KEY, self.saveGeometry())
-        QDialog.done(self, result)
-
-
-def _badge_style(colour: str, background: str) -> str:
-    return (
-        f"QLabel {{ color: {colour}; background: {background}; border: 1px solid {colour};"
-        " border-radius: 9px; padding: 2px 10px; font-weight: bold; }"
-    )
+def _scrolling_page(*parts: QLayout) -> QScrollArea:
+    """A tab of ``parts`` one under the other at the top, scrolling when the window is short."""
+    page = QWidget()
+    column = QVBoxLayout(page)
+    for part in parts:
+        column.addLayout(part)
+    column.addStretch(1)
+    return scrolling(page)
 
 
 def read_attachment_file(path: Path) -> bytes:
@@ -918,15 +770,13 @@ def read_attachment_file(path: Path) -> bytes:
 
 # --- one window per request -------------------------------------------------------------------------------------------
 
-_windows: dict[str, RequestDetailDialog] = {}
+_windows: OneWindowEach[RequestDetailDialog] = OneWindowEach()
 
 
 def request_window(ref: str) -> RequestDetailDialog | None:
     """The open window of request ``ref``, if there is one."""
     window = _windows.get(ref.strip().upper())
-    if window is None or not shiboken6.isValid(window) or not window.isVisible():
-        return None
-    return window
+    return window if window is not None and window.isVisible() else None
 
 
 def open_request(ctx: AppContext, parent: QWidget, ref: str, on_changed: Callable[[], None]) -> None:
@@ -936,17 +786,8 @@ def open_request(ctx: AppContext, parent: QWidget, ref: str, on_changed: Callabl
     window = request_window(key)
     if window is not None and window.ctx is ctx:
         window.add_listener(on_changed)
-        window.raise_()
-        window.activateWindow()
+        window.bring_to_front()
         return
     window = RequestDetailDialog(ctx, key, parent)
-    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.add_listener(on_changed)
-    _windows[key] = window
-
-    def forget(_result: int) -> None:
-        if _windows.get(key) is window:
-            del _windows[key]
-
-    window.finished.connect(forget)
-    window.show()
+    _windows.keep(key, window)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +28,8 @@ from PySide6.QtWidgets import (
     QLayoutItem,
     QLineEdit,
     QMessageBox,
+    QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTableView,
     QVBoxLayout,
@@ -72,6 +75,15 @@ def make_error_label(object_name: str) -> QLabel:
     return label
 
 
+def value_label(name: str) -> QLabel:
+    """A label showing a value read from the register: plain text (never markup), wrapping, selectable."""
+    label = named(QLabel(), name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
 def show_message(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
@@ -95,6 +107,37 @@ def stacked(*widgets: QWidget) -> QWidget:
     for widget in widgets:
         column.addWidget(widget)
     return box
+
+
+def table_with_buttons(table: QTableView, *buttons: QPushButton) -> QWidget:
+    """``table`` taking the height, with ``buttons`` in a row under it on the left (never auto-default, so that
+    Enter stays with the table)."""
+    row = QHBoxLayout()
+    for button in buttons:
+        button.setAutoDefault(False)
+        row.addWidget(button)
+    row.addStretch(1)
+    page = QWidget()
+    column = QVBoxLayout(page)
+    column.addWidget(table, 1)
+    column.addLayout(row)
+    return page
+
+
+def scrolling(page: QWidget) -> QScrollArea:
+    """``page`` in a frameless scroll area, so that a long page scrolls in a short window instead of squeezing."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(page)
+    return scroll
+
+
+def open_modal(dialog: QDialog, on_accepted: Callable[[], None]) -> None:
+    """Show ``dialog`` window-modal; ``on_accepted`` runs if it is accepted, and it is deleted once closed."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.accepted.connect(on_accepted)
+    dialog.open()
 
 
 def grow_to_fit(window: QWidget) -> None:

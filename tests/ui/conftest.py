@@ -5,6 +5,7 @@ An unexpected error fails the test instead of opening a modal crash dialog.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -14,9 +15,10 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from hartdesk.ui.context import AppContext
+from hartdesk.ui.main_window import MainWindow
 from hartdesk.ui.screens.base import Screen
 from hartdesk.ui.tasks import SyncTaskRunner
-from tests.ui.helpers import OpenScreen, Show
+from tests.ui.helpers import OpenMainWindow, OpenScreen, Show
 
 if TYPE_CHECKING:
     from hartdesk.security.signin import SignedIn
@@ -74,3 +76,23 @@ def open_screen(show: Show, admin_ctx: AppContext) -> OpenScreen:
         return screen
 
     return open_screen
+
+
+@pytest.fixture
+def open_main_window(show: Show) -> Iterator[OpenMainWindow]:
+    """``open_main_window(ctx)``: the main window of ``ctx`` shown. After the test its sign-in dialog is closed and
+    whoever is signed in is locked out before the window closes (so closing it makes no backup)."""
+    windows: list[MainWindow] = []
+
+    def open_main_window(ctx: AppContext) -> MainWindow:
+        window = show(MainWindow(ctx))
+        windows.append(window)
+        return window
+
+    yield open_main_window
+    for window in windows:
+        if window.signin_dialog is not None:
+            window.signin_dialog.reject()
+        who, window.ctx.signed_in = window.ctx.signed_in, None
+        if who is not None:
+            who.lock()

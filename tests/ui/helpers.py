@@ -5,12 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import pyotp
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView, QWidget
+from pytestqt.qtbot import QtBot
 
 from hartdesk.ui.screens.base import Screen
 
 if TYPE_CHECKING:
     from hartdesk.security.signin import SignedIn
+    from hartdesk.ui.context import AppContext
+    from hartdesk.ui.main_window import MainWindow
+    from hartdesk.ui.screens.clients import ClientsScreen
+    from hartdesk.ui.screens.requests import RequestsScreen
+    from hartdesk.ui.screens.services import ServicesScreen
 
 T = TypeVar("T", bound=QWidget)
 S = TypeVar("S", bound=Screen)
@@ -28,11 +35,53 @@ class OpenScreen(Protocol):
     def __call__(self, cls: type[S], size: tuple[int, int], who: SignedIn | None = None) -> S: ...
 
 
+class OpenMainWindow(Protocol):
+    """The ``open_main_window`` fixture."""
+
+    def __call__(self, ctx: AppContext) -> MainWindow: ...
+
+
+class FakeClock:
+    """The app's clock (``ctx.clock``), moved on by setting ``now``."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def open_child(parent: QWidget, cls: type[T], name: str = "") -> T:
     """The dialog or message box ``parent`` has open (failing the test if there is none)."""
     found = [c for c in parent.findChildren(cls) if c.isVisible() and (not name or c.objectName() == name)]
     assert found, f"no {cls.__name__} {name} is open"
     return found[-1]
+
+
+def column(table: QTableView, col: int) -> list[str]:
+    """What ``table`` shows in column ``col``, top to bottom."""
+    model = table.model()
+    return [model.index(row, col).data() for row in range(model.rowCount())]
+
+
+def cells(table: QTableView) -> list[list[str]]:
+    """What ``table`` shows, row by row (the columns hidden left out)."""
+    model = table.model()
+    return [
+        [model.index(r, c).data() for c in range(model.columnCount()) if not table.isColumnHidden(c)]
+        for r in range(model.rowCount())
+    ]
+
+
+def search_for(qtbot: QtBot, screen: ClientsScreen | RequestsScreen | ServicesScreen, text: str) -> None:
+    """Type ``text`` into the (emptied) search box of a list and wait for the pause after typing to run the search."""
+    screen.search_edit.setFocus()
+    screen.search_edit.selectAll()
+    qtbot.keyClick(screen.search_edit, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(screen.search_edit, text)
+    assert screen.search_timer.isActive()
+    qtbot.waitUntil(lambda: not screen.search_timer.isActive())
+    assert screen.model.query is not None and screen.model.query.text == text.strip()
 
 
 def wrong_code(secret: str, now: float) -> str:

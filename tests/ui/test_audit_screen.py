@@ -16,7 +16,7 @@ from hartdesk.ui.models.audit_model import AuditDataRole, AuditFilter, AuditTabl
 from hartdesk.ui.screens.audit import AuditScreen
 from hartdesk.ui.tasks import SyncTaskRunner
 from tests.conftest import ADMIN, STAFF
-from tests.ui.helpers import OpenScreen
+from tests.ui.helpers import OpenScreen, column
 
 SIZE = (1000, 600)
 
@@ -37,11 +37,6 @@ def screen(open_screen: OpenScreen, who: SignedIn) -> AuditScreen:
     return open_screen(AuditScreen, SIZE)
 
 
-def column(screen: AuditScreen, col: Column) -> list[str]:
-    model = screen.table.model()
-    return [model.index(row, col).data() for row in range(model.rowCount())]
-
-
 def all_rows(who: SignedIn) -> list[AuditRow]:
     with who.register.session() as session:
         return audit.query(session, limit=10_000)
@@ -49,52 +44,52 @@ def all_rows(who: SignedIn) -> list[AuditRow]:
 
 def test_everything_newest_first(screen: AuditScreen, who: SignedIn, qtmodeltester) -> None:
     expected = all_rows(who)
-    assert column(screen, Column.ACTION) == [r.action for r in expected]
-    assert column(screen, Column.RECORD)[0] == "client:C-00043"
-    when = column(screen, Column.WHEN)[0]
+    assert column(screen.table, Column.ACTION) == [r.action for r in expected]
+    assert column(screen.table, Column.RECORD)[0] == "client:C-00043"
+    when = column(screen.table, Column.WHEN)[0]
     assert datetime.strptime(when, "%d/%m/%Y %H:%M:%S")  # dd/mm/yyyy HH:MM:SS, local time
     assert screen.count_label.text() == f"{len(expected)} entries."
     qtmodeltester.check(screen.model)
 
 
 def test_filter_by_person_then_by_action(qtbot, screen: AuditScreen) -> None:
-    everyone = column(screen, Column.WHO)
+    everyone = column(screen.table, Column.WHO)
     assert {ADMIN, STAFF} <= set(everyone)
     assert [screen.person_combo.itemText(i) for i in range(screen.person_combo.count())] == ["Everyone", ADMIN, STAFF]
 
     screen.person_combo.setFocus()
     qtbot.keyClicks(screen.person_combo, STAFF)
     assert screen.person_combo.currentText() == STAFF
-    assert column(screen, Column.WHO) == [STAFF, STAFF, STAFF]
+    assert column(screen.table, Column.WHO) == [STAFF, STAFF, STAFF]
 
     qtbot.keyClicks(screen.action_combo, "client.viewed")
     assert screen.action_combo.currentText() == "client.viewed"
-    assert column(screen, Column.RECORD) == ["client:C-00043", "client:C-00042"]
+    assert column(screen.table, Column.RECORD) == ["client:C-00043", "client:C-00042"]
 
     qtbot.keyClick(screen.person_combo, Qt.Key.Key_Home)  # back to Everyone: alice viewed no clients
     assert screen.person_combo.currentText() == "Everyone"
-    assert column(screen, Column.ACTION) == ["client.viewed", "client.viewed"]
+    assert column(screen.table, Column.ACTION) == ["client.viewed", "client.viewed"]
 
     qtbot.mouseClick(screen.clear_filters_button, Qt.MouseButton.LeftButton)
-    assert len(column(screen, Column.WHO)) == len(everyone)
+    assert len(column(screen.table, Column.WHO)) == len(everyone)
 
 
 def test_filter_by_date(qtbot, screen: AuditScreen) -> None:
-    everything = len(column(screen, Column.WHO))
+    everything = len(column(screen.table, Column.WHO))
     assert not screen.to_date.isEnabled()
     screen.to_check.setFocus()
     qtbot.keyClick(screen.to_check, Qt.Key.Key_Space)
     assert screen.to_date.isEnabled()
-    assert len(column(screen, Column.WHO)) == everything  # up to today: everything
+    assert len(column(screen.table, Column.WHO)) == everything  # up to today: everything
 
     screen.to_date.setDate(QDate.currentDate().addDays(-2))
-    assert column(screen, Column.WHO) == []
+    assert column(screen.table, Column.WHO) == []
     assert screen.count_label.text() == "No audit entries match these filters."
 
     qtbot.mouseClick(screen.to_check, Qt.MouseButton.LeftButton)  # untick: the date no longer applies
     qtbot.mouseClick(screen.from_check, Qt.MouseButton.LeftButton)
     screen.from_date.setDate(QDate.currentDate())
-    assert len(column(screen, Column.WHO)) == everything
+    assert len(column(screen.table, Column.WHO)) == everything
 
 
 def test_pages_load_as_the_clerk_scrolls(qtbot, open_screen: OpenScreen, who: SignedIn) -> None:

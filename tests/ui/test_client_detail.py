@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton, QTableView
 
 from hartdesk import settings as settings_mod
@@ -19,7 +19,7 @@ from hartdesk.ui.client_form import ClientFormDialog
 from hartdesk.ui.consent_dialog import ConsentDialog
 from hartdesk.ui.context import AppContext
 from tests.conftest import ADMIN
-from tests.ui.helpers import Show, open_child
+from tests.ui.helpers import Show, cells, open_child
 from tests.ui.test_clients_screen import Clients, fill_register
 
 SIZE = (940, 640)
@@ -36,14 +36,6 @@ def open_detail(show: Show, admin_ctx: AppContext, refs: Clients) -> Any:
         return show(ClientDetailDialog(admin_ctx, ref), SIZE)
 
     return open_detail
-
-
-def cells(table: QTableView) -> list[list[str]]:
-    model: QAbstractItemModel = table.model()
-    return [
-        [model.index(r, c).data() for c in range(model.columnCount()) if not table.isColumnHidden(c)]
-        for r in range(model.rowCount())
-    ]
 
 
 def show_tab(qtbot: Any, dialog: ClientDetailDialog, title: str) -> None:

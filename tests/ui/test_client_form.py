@@ -17,8 +17,8 @@ from hartdesk.ui.client_detail import ClientDetailDialog
 from hartdesk.ui.client_form import ClientFormDialog
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.screens.clients import ClientsScreen
-from tests.ui.helpers import OpenScreen, Show, open_child
-from tests.ui.test_clients_screen import SIZE, Clients, column, fill_register
+from tests.ui.helpers import OpenScreen, Show, column, open_child
+from tests.ui.test_clients_screen import SIZE, Clients, fill_register
 from tests.ui.test_clients_screen import Column as ListColumn
 
 
@@ -204,7 +204,7 @@ def test_save_anyway_adds_a_client_sharing_an_email(qtbot: Any, open_screen: Ope
     qtbot.mouseClick(form.save_anyway_button, Qt.MouseButton.LeftButton)
 
     assert not form.isVisible()
-    assert "Finch Bookkeeping" in column(screen, ListColumn.NAME)
+    assert "Finch Bookkeeping" in column(screen.table, ListColumn.NAME)
     assert screen.count_label.text() == "5 clients"
 
 

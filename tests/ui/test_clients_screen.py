@@ -20,7 +20,7 @@ from hartdesk.ui.models.client_model import ClientTableModel, Column, count_text
 from hartdesk.ui.screens.clients import ClientsScreen
 from hartdesk.ui.tasks import SyncTaskRunner
 from tests.conftest import ADMIN
-from tests.ui.helpers import OpenScreen, open_child
+from tests.ui.helpers import OpenScreen, column, open_child, search_for
 
 SIZE = (1100, 720)
 
@@ -105,23 +105,8 @@ def screen(open_screen: OpenScreen, refs: Clients) -> ClientsScreen:
     return open_screen(ClientsScreen, SIZE)
 
 
-def column(screen: ClientsScreen, col: Column) -> list[str]:
-    model = screen.table.model()
-    return [model.index(row, col).data() for row in range(model.rowCount())]
-
-
-def search_for(qtbot: Any, screen: ClientsScreen, text: str) -> None:
-    """Type ``text`` into the (emptied) search box and wait for the pause after typing to run the search."""
-    screen.search_edit.setFocus()
-    screen.search_edit.selectAll()
-    qtbot.keyClick(screen.search_edit, Qt.Key.Key_Backspace)
-    qtbot.keyClicks(screen.search_edit, text)
-    assert screen.search_timer.isActive()
-    qtbot.waitUntil(lambda: not screen.search_timer.isActive() and screen.model.query.text == text.strip())
-
-
 def test_every_client_is_listed_by_name(screen: ClientsScreen, refs: Clients, qtmodeltester: Any) -> None:
-    assert column(screen, Column.NAME) == [
+    assert column(screen.table, Column.NAME) == [
         "Acme Widgets Ltd",
         "Bramble & Finch LLP",
         "Øresund Digital",
@@ -156,13 +141,13 @@ def test_every_client_is_listed_by_name(screen: ClientsScreen, refs: Clients, qt
 )
 def test_typing_finds_the_client(qtbot: Any, screen: ClientsScreen, typed: str, expected: str) -> None:
     search_for(qtbot, screen, typed)
-    assert column(screen, Column.NAME) == [expected]
+    assert column(screen.table, Column.NAME) == [expected]
     assert screen.count_label.text() == "1 client"
 
 
 def test_nothing_found_says_so(qtbot: Any, screen: ClientsScreen) -> None:
     search_for(qtbot, screen, "nobody like this")
-    assert column(screen, Column.NAME) == []
+    assert column(screen.table, Column.NAME) == []
     assert screen.count_label.text() == "No clients match."
 
 
@@ -176,7 +161,7 @@ def test_enter_searches_at_once_and_a_second_enter_opens_the_client(
     qtbot.keyClicks(screen.search_edit, "tr1 2hd")
     qtbot.keyClick(screen.search_edit, Qt.Key.Key_Return)
     assert not screen.search_timer.isActive()
-    assert column(screen, Column.REF) == [refs.zoe]
+    assert column(screen.table, Column.REF) == [refs.zoe]
     assert screen.table.hasFocus()
     assert screen.selected_ref() == refs.zoe
 
@@ -207,19 +192,19 @@ def test_filters_by_status_and_by_service(qtbot: Any, screen: ClientsScreen, ref
     screen.status_combo.setFocus()
     qtbot.keyClicks(screen.status_combo, "Suspended")
     assert screen.status_combo.currentText() == "Suspended"
-    assert column(screen, Column.REF) == [refs.bramble]
+    assert column(screen.table, Column.REF) == [refs.bramble]
 
     qtbot.keyClick(screen.status_combo, Qt.Key.Key_Home)  # back to All statuses
     assert screen.status_combo.currentText() == "All statuses"
     assert screen.model.rowCount() == 4
     qtbot.keyClicks(screen.service_combo, "Domain")
     assert screen.service_combo.currentText() == "Domain registration"
-    assert column(screen, Column.REF) == [refs.zoe]
+    assert column(screen.table, Column.REF) == [refs.zoe]
     screen.service_combo.setCurrentIndex(screen.service_combo.findText("Web hosting"))
-    assert column(screen, Column.REF) == [refs.acme]
+    assert column(screen.table, Column.REF) == [refs.acme]
 
     search_for(qtbot, screen, "zoe")  # search and filter together: nobody
-    assert column(screen, Column.REF) == []
+    assert column(screen.table, Column.REF) == []
     assert screen.count_label.text() == "No clients match."
 
 
@@ -232,17 +217,17 @@ def test_sorting_by_a_header_click_runs_in_sql(qtbot: Any, screen: ClientsScreen
 
     click_header(Column.NAME)  # already by name, ascending: now descending
     assert screen.model.query.sort is ClientSort.NAME and screen.model.query.descending
-    assert column(screen, Column.NAME)[0] == "Zoë Łukasiewicz-Öztürk"
-    assert column(screen, Column.NAME)[-1] == "Acme Widgets Ltd"
+    assert column(screen.table, Column.NAME)[0] == "Zoë Łukasiewicz-Öztürk"
+    assert column(screen.table, Column.NAME)[-1] == "Acme Widgets Ltd"
 
     click_header(Column.OPENED)
     assert screen.model.query.sort is ClientSort.OPENED
-    assert column(screen, Column.OPENED) == ["02/01/2019", "01/05/2020", "09/07/2021", "01/03/2022"]
+    assert column(screen.table, Column.OPENED) == ["02/01/2019", "01/05/2020", "09/07/2021", "01/03/2022"]
 
     click_header(Column.EMAIL)  # not sorted in SQL: nothing changes, the indicator stays on Client since
     assert screen.model.query.sort is ClientSort.OPENED
     assert header.sortIndicatorSection() == Column.OPENED
-    assert column(screen, Column.OPENED)[0] == "02/01/2019"
+    assert column(screen.table, Column.OPENED)[0] == "02/01/2019"
 
 
 def test_new_client_from_the_keyboard_is_listed_and_opened(qtbot: Any, screen: ClientsScreen) -> None:
@@ -253,7 +238,7 @@ def test_new_client_from_the_keyboard_is_listed_and_opened(qtbot: Any, screen: C
     qtbot.keyClicks(form.name_edit, "Wexcombe Bakery")
     qtbot.keyClick(form.name_edit, Qt.Key.Key_Return)
 
-    qtbot.waitUntil(lambda: "Wexcombe Bakery" in column(screen, Column.NAME))
+    qtbot.waitUntil(lambda: "Wexcombe Bakery" in column(screen.table, Column.NAME))
     assert not form.isVisible()
     assert screen.count_label.text() == "5 clients"
     ref = screen.selected_ref()
@@ -374,5 +359,5 @@ def test_the_screen_pages_through_many_clients(qtbot: Any, open_screen: OpenScre
     assert screen.count_label.text() == "230 clients"
     screen.table.scrollToBottom()
     qtbot.waitUntil(lambda: screen.model.rowCount() == 230)
-    names = column(screen, Column.NAME)
+    names = column(screen.table, Column.NAME)
     assert names == sorted(names) and len(set(names)) == 230

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QTableView
 
@@ -20,7 +20,7 @@ from hartdesk.ui.context import AppContext
 from hartdesk.ui.request_actions import ActionDialog
 from hartdesk.ui.request_detail import request_window
 from hartdesk.ui.screens.home import Column, DueRequestsModel, HomeScreen
-from tests.ui.helpers import OpenScreen
+from tests.ui.helpers import OpenScreen, cells
 from tests.ui.test_request_detail import TODAY, act, activate, at_noon, log, opened, submit, type_text
 
 SIZE = (1100, 720)
@@ -54,11 +54,6 @@ def refs(signed_in_admin: Any) -> Refs:
 def home(admin_ctx: AppContext, open_screen: OpenScreen) -> HomeScreen:
     admin_ctx.clock = lambda: at_noon(TODAY)
     return open_screen(HomeScreen, SIZE)
-
-
-def cells(table: QTableView) -> list[list[str]]:
-    model: QAbstractItemModel = table.model()
-    return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
 
 
 def colour(table: QTableView, row: int, column: int) -> str | None:

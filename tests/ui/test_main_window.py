@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pyotp
@@ -26,25 +26,15 @@ from hartdesk.ui.screens.settings import SettingsScreen
 from hartdesk.ui.screens.staff import StaffScreen
 from hartdesk.ui.tasks import SyncTaskRunner
 from tests.conftest import ADMIN, ADMIN_PASSWORD, AGENCY_NAME, STAFF, STAFF_PASSWORD
-from tests.ui.helpers import Show
+from tests.ui.helpers import FakeClock, OpenMainWindow
 
 MakeWindow = Callable[..., MainWindow]
 STAFF_SCREENS = [HomeScreen, ClientsScreen, RequestsScreen, ServicesScreen, OperatorsScreen]
 ADMIN_SCREENS = [*STAFF_SCREENS, StaffScreen, AuditScreen, SettingsScreen]
 
 
-class FakeClock:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def make_window(show: Show, register_dir: Path) -> Iterator[MakeWindow]:
-    windows: list[MainWindow] = []
-
+def make_window(open_main_window: OpenMainWindow, register_dir: Path) -> MakeWindow:
     def make(
         username: str = ADMIN, password: str = ADMIN_PASSWORD, clock: Callable[[], float] | None = None
     ) -> MainWindow:
@@ -52,17 +42,9 @@ def make_window(show: Show, register_dir: Path) -> Iterator[MakeWindow]:
         if clock is not None:
             ctx.clock = clock
         ctx.signed_in = signin.sign_in(register_dir, username, password, clock=ctx.clock)
-        window = show(MainWindow(ctx))
-        windows.append(window)
-        return window
+        return open_main_window(ctx)
 
-    yield make
-    for window in windows:
-        if window.signin_dialog is not None:
-            window.signin_dialog.reject()
-        if window.ctx.signed_in is not None:
-            window.ctx.signed_in.lock()
-            window.ctx.signed_in = None
+    return make
 
 
 def sign_in_on_dialog(qtbot, window: MainWindow, username: str, password: str) -> None:

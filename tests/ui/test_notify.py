@@ -3,7 +3,7 @@ tray where there is one and the status bar where there is none, with counts and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from hartdesk.ui.notify import DueNotifier, next_run, references, summary
 from hartdesk.ui.screens.clients import ClientsScreen
 from hartdesk.ui.screens.home import HomeScreen
 from hartdesk.ui.tasks import SyncTaskRunner
-from tests.ui.helpers import Show
+from tests.ui.helpers import FakeClock, OpenMainWindow
 from tests.ui.test_request_detail import TODAY, act, log
 
 DAY_MS = 24 * 60 * 60 * 1000
@@ -27,14 +27,6 @@ DAY_MS = 24 * 60 * 60 * 1000
 def local(day: date, hour: int, minute: int = 0, second: int = 0) -> float:
     """A moment on this computer's clock (the notification follows local time)."""
     return datetime(day.year, day.month, day.day, hour, minute, second).astimezone().timestamp()
-
-
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -53,20 +45,14 @@ def due(signed_in_admin: Any) -> list[str]:
 
 
 @pytest.fixture
-def make_window(show: Show, register_dir: Any, signed_in_admin: Any) -> Iterator[Any]:
-    windows: list[MainWindow] = []
-
-    def make(clock: Clock) -> MainWindow:
+def make_window(
+    register_dir: Any, signed_in_admin: Any, open_main_window: OpenMainWindow
+) -> Callable[[FakeClock], MainWindow]:
+    def make(clock: FakeClock) -> MainWindow:
         ctx = AppContext(register_dir=register_dir, tasks=SyncTaskRunner(), clock=clock, signed_in=signed_in_admin)
-        window = show(MainWindow(ctx))
-        windows.append(window)
-        return window
+        return open_main_window(ctx)
 
-    yield make
-    for window in windows:
-        if window.signin_dialog is not None:
-            window.signin_dialog.reject()
-        window.ctx.signed_in = None  # the fixture locks the register; no backup on close
+    return make
 
 
 def test_the_next_nine_oclock() -> None:
@@ -90,7 +76,7 @@ def test_the_words() -> None:
 
 def test_at_sign_in_then_at_nine_without_a_tray_in_the_status_bar(due: list[str], make_window: Any, qtbot: Any) -> None:
     assert not QSystemTrayIcon.isSystemTrayAvailable()  # the offscreen platform has no tray
-    clock = Clock(local(TODAY, 8, 59))
+    clock = FakeClock(local(TODAY, 8, 59))
     window = make_window(clock)
     notifier = window.notifier
     assert isinstance(notifier, DueNotifier)
@@ -109,7 +95,7 @@ def test_at_sign_in_then_at_nine_without_a_tray_in_the_status_bar(due: list[str]
 
 
 def test_a_timer_that_fires_a_moment_early_notifies_once(due: list[str], make_window: Any) -> None:
-    clock = Clock(local(TODAY, 8, 59))
+    clock = FakeClock(local(TODAY, 8, 59))
     window = make_window(clock)
     notifier = window.notifier
     assert notifier is not None and notifier.timer.interval() == 60_000
@@ -122,7 +108,7 @@ def test_a_timer_that_fires_a_moment_early_notifies_once(due: list[str], make_wi
 
 def test_nothing_due_says_nothing(signed_in_admin: Any, make_window: Any) -> None:
     log(signed_in_admin, date(2026, 11, 2))  # due in 8 working days
-    window = make_window(Clock(local(TODAY, 10)))
+    window = make_window(FakeClock(local(TODAY, 10)))
     assert window.statusBar().currentMessage() == ""
     assert window.notifier is not None and window.notifier.timer.interval() == DAY_MS - 60 * 60 * 1000
 
@@ -137,7 +123,7 @@ def test_through_the_tray_and_clicking_it_shows_home(
     monkeypatch.setattr(
         QSystemTrayIcon, "showMessage", lambda self, title, text, icon=None, msecs=0: shown.append((title, text))
     )
-    window = make_window(Clock(local(TODAY, 8, 30)))
+    window = make_window(FakeClock(local(TODAY, 8, 30)))
     notifier = window.notifier
     assert notifier is not None and notifier.tray is not None
     assert shown == [
@@ -156,7 +142,7 @@ def test_through_the_tray_and_clicking_it_shows_home(
 
 
 def test_locking_stops_the_daily_check(due: list[str], make_window: Any, qtbot: Any) -> None:
-    window = make_window(Clock(local(TODAY, 8, 59)))
+    window = make_window(FakeClock(local(TODAY, 8, 59)))
     notifier = window.notifier
     assert notifier is not None and notifier.timer.isActive()
     window.lock()

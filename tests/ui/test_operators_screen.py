@@ -27,7 +27,7 @@ from hartdesk.ui.operator_form import OperatorFormDialog, RuleDialog
 from hartdesk.ui.screens.operators import OperatorsScreen
 from hartdesk.ui.tasks import SyncTaskRunner
 from tests.conftest import STAFF, STAFF_PASSWORD
-from tests.ui.helpers import OpenScreen, Show, open_child
+from tests.ui.helpers import OpenScreen, Show, column, open_child
 from tests.ui.test_services_screen import Agency, choose, fill_agency
 
 SIZE = (1100, 720)
@@ -41,11 +41,6 @@ def agency(signed_in_admin: Any) -> Agency:
 @pytest.fixture
 def screen(open_screen: OpenScreen, agency: Agency) -> OperatorsScreen:
     return open_screen(OperatorsScreen, SIZE)
-
-
-def column(table: QTableView, col: int) -> list[str]:
-    model = table.model()
-    return [model.index(row, col).data() for row in range(model.rowCount())]
 
 
 def click_row(qtbot: Any, table: QTableView, text: str, col: int = 0) -> None:

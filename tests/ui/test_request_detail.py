@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, Qt, QUrl
-from PySide6.QtWidgets import QComboBox, QTableView, QWidget
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from hartdesk import settings as settings_mod
 from hartdesk.models.enums import RefusalReason, RequestChannel, RequestStatus, RequestType
@@ -28,7 +28,7 @@ from hartdesk.ui.request_actions import ACTIONS, ActionDialog, TimelineEntryDial
 from hartdesk.ui.request_detail import RequestDetailDialog, open_request, request_window
 from hartdesk.ui.screens.settings import SettingsScreen
 from tests.conftest import ADMIN
-from tests.ui.helpers import OpenScreen, Show, open_child
+from tests.ui.helpers import OpenScreen, Show, cells, open_child
 from tests.ui.test_clients_screen import fill_register
 
 T = TypeVar("T", bound=QWidget)
@@ -142,11 +142,6 @@ def submit(qtbot: Any, dialog: QWidget) -> None:
     """Ctrl+Enter records, from the text box too."""
     activate(qtbot, dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-
-
-def cells(table: QTableView) -> list[list[str]]:
-    model: QAbstractItemModel = table.model()
-    return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
 
 
 def show_tab(qtbot: Any, window: RequestDetailDialog, title: str) -> None:

@@ -33,7 +33,7 @@ from hartdesk.ui.models.request_model import (
 from hartdesk.ui.request_intake import EmailIntakeDialog, uk_today_of
 from hartdesk.ui.screens.requests import RequestsScreen
 from tests.conftest import ADMIN
-from tests.ui.helpers import OpenScreen, open_child
+from tests.ui.helpers import OpenScreen, column, open_child, search_for
 from tests.ui.test_clients_screen import Clients, fill_register
 
 SIZE = (1100, 720)
@@ -109,22 +109,6 @@ def screen(open_screen: OpenScreen, logged: Logged) -> RequestsScreen:
     return open_screen(RequestsScreen, SIZE)
 
 
-def column(screen: RequestsScreen, col: Column) -> list[str]:
-    model = screen.table.model()
-    return [model.index(row, col).data() for row in range(model.rowCount())]
-
-
-def search_for(qtbot: QtBot, screen: RequestsScreen, text: str) -> None:
-    """Type ``text`` into the (emptied) search box and wait for the pause after typing to run the search."""
-    screen.search_edit.setFocus()
-    screen.search_edit.selectAll()
-    qtbot.keyClick(screen.search_edit, Qt.Key.Key_Backspace)
-    qtbot.keyClicks(screen.search_edit, text)
-    assert screen.search_timer.isActive()
-    qtbot.waitUntil(lambda: not screen.search_timer.isActive() and screen.model.query is not None)
-    assert screen.model.query is not None and screen.model.query.text == text.strip()
-
-
 def choose(qtbot: QtBot, combo: QComboBox, wanted: str) -> None:
     """Pick a filter's choice with the keyboard: Home, then Down until it shows."""
     combo.setFocus()
@@ -149,7 +133,7 @@ def test_open_requests_are_listed_first_by_due_date_with_their_countdown(
     screen: RequestsScreen, logged: Logged, qtmodeltester: Any
 ) -> None:
     assert screen.status_combo.currentText() == "Open requests"
-    assert column(screen, Column.REF) == [logged.overdue, logged.soon, logged.fresh, logged.waiting]
+    assert column(screen.table, Column.REF) == [logged.overdue, logged.soon, logged.fresh, logged.waiting]
     assert screen.count_label.text() == "4 requests"
     first = {c: screen.model.index(0, c).data() for c in Column}
     assert first[Column.TYPE] == "Erasure"
@@ -230,8 +214,8 @@ def test_closed_requests_say_whether_they_were_answered_on_time(qtbot: QtBot, sc
     choose(qtbot, screen.status_combo, "All statuses")
     assert screen.status_combo.currentText() == "All statuses"
     assert screen.count_label.text() == "5 requests"
-    assert column(screen, Column.COUNTDOWN)[-1] == "answered on time"
-    assert column(screen, Column.STATUS)[-1] == "Completed"
+    assert column(screen.table, Column.COUNTDOWN)[-1] == "answered on time"
+    assert column(screen.table, Column.STATUS)[-1] == "Completed"
 
 
 def test_the_countdown_words() -> None:
@@ -276,7 +260,7 @@ def test_typing_narrows_the_list(
     qtbot: QtBot, screen: RequestsScreen, logged: Logged, typed: str, expected: str
 ) -> None:
     search_for(qtbot, screen, typed)
-    assert column(screen, Column.REF) == [getattr(logged, expected)]
+    assert column(screen.table, Column.REF) == [getattr(logged, expected)]
     assert screen.count_label.text() == "1 request"
 
 
@@ -287,13 +271,13 @@ def test_a_reference_finds_its_request_and_enter_puts_the_cursor_on_it(
     qtbot.keyClicks(screen.search_edit, logged.fresh.lower())
     qtbot.keyClick(screen.search_edit, Qt.Key.Key_Return)
     assert not screen.search_timer.isActive()
-    assert column(screen, Column.REF) == [logged.fresh]
+    assert column(screen.table, Column.REF) == [logged.fresh]
     assert screen.selected_ref() == logged.fresh
 
 
 def test_nothing_found_says_so(qtbot: QtBot, screen: RequestsScreen) -> None:
     search_for(qtbot, screen, "nobody like this")
-    assert column(screen, Column.REF) == []
+    assert column(screen.table, Column.REF) == []
     assert screen.count_label.text() == "No requests match."
 
 
@@ -301,29 +285,29 @@ def test_the_filters_are_chosen_with_the_keyboard(qtbot: QtBot, screen: Requests
     choose(qtbot, screen.status_combo, "All statuses")
     choose(qtbot, screen.type_combo, "Access")
     assert screen.type_combo.currentText() == "Access"
-    assert column(screen, Column.REF) == [logged.soon, logged.answered]
+    assert column(screen.table, Column.REF) == [logged.soon, logged.answered]
 
     choose(qtbot, screen.status_combo, "Completed")
     assert screen.status_combo.currentText() == "Completed"
-    assert column(screen, Column.REF) == [logged.answered]
+    assert column(screen.table, Column.REF) == [logged.answered]
 
     choose(qtbot, screen.type_combo, "Any type")
     choose(qtbot, screen.status_combo, "All statuses")
     choose(qtbot, screen.channel_combo, "Phone")
     assert screen.channel_combo.currentText() == "Phone"
-    assert column(screen, Column.REF) == [logged.waiting]
+    assert column(screen.table, Column.REF) == [logged.waiting]
 
     choose(qtbot, screen.channel_combo, "In person")
-    assert column(screen, Column.REF) == [logged.fresh]
+    assert column(screen.table, Column.REF) == [logged.fresh]
 
     choose(qtbot, screen.channel_combo, "Any channel")
     screen.due_combo.setFocus()
     qtbot.keyClick(screen.due_combo, Qt.Key.Key_Down)
     assert screen.due_combo.currentText() == "Overdue"
-    assert column(screen, Column.REF) == [logged.overdue]
+    assert column(screen.table, Column.REF) == [logged.overdue]
     qtbot.keyClick(screen.due_combo, Qt.Key.Key_Down)
     assert screen.due_combo.currentText() == "Due within 7 days"
-    assert column(screen, Column.REF) == [logged.overdue, logged.soon]
+    assert column(screen.table, Column.REF) == [logged.overdue, logged.soon]
 
 
 def test_a_status_filter_with_nothing_in_it_says_so(qtbot: QtBot, screen: RequestsScreen) -> None:
@@ -359,7 +343,7 @@ def test_enter_opens_the_request_and_a_change_there_reloads_the_list(
     with signed_in_admin.register.session() as s:
         requests.complete(s, ADMIN, logged.soon, today, "Sent", settings_mod.load(s), today)
     on_changed()
-    assert logged.soon not in column(screen, Column.REF)
+    assert logged.soon not in column(screen.table, Column.REF)
     assert screen.count_label.text() == "3 requests"
 
 

@@ -21,7 +21,7 @@ from hartdesk.ui.screens.services import ServicesScreen
 from hartdesk.ui.service_form import ServiceDialog
 from hartdesk.ui.tasks import SyncTaskRunner, TaskRunner
 from tests.conftest import ADMIN
-from tests.ui.helpers import OpenScreen, Show, open_child
+from tests.ui.helpers import OpenScreen, Show, column, open_child, search_for
 
 SIZE = (1100, 720)
 
@@ -161,20 +161,8 @@ def screen(open_screen: OpenScreen, agency: Agency) -> ServicesScreen:
     return open_screen(ServicesScreen, SIZE)
 
 
-def shown(screen: ServicesScreen, column: Column = Column.SERVICE) -> list[str]:
-    model = screen.table.model()
-    return [model.index(row, column).data() for row in range(model.rowCount())]
-
-
-def search_for(qtbot: Any, screen: ServicesScreen, text: str) -> None:
-    """Type ``text`` into the emptied search box and wait for the pause after typing to run the query."""
-    screen.search_edit.setFocus()
-    screen.search_edit.selectAll()
-    qtbot.keyClick(screen.search_edit, Qt.Key.Key_Backspace)
-    qtbot.keyClicks(screen.search_edit, text)
-    assert screen.search_timer.isActive()
-    qtbot.waitUntil(lambda: not screen.search_timer.isActive())
-    assert screen.model.query is not None and screen.model.query.text == text
+def shown(screen: ServicesScreen, col: Column = Column.SERVICE) -> list[str]:
+    return column(screen.table, col)
 
 
 def test_every_service_is_listed(screen: ServicesScreen, agency: Agency, qtmodeltester: Any) -> None:

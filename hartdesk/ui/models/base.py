@@ -1,10 +1,10 @@
-"""What every list model shares: rows cached as plain dataclasses, one header per column, read-only cells; and the
-paging of the lists that can be long."""
+"""What every list model shares: rows cached as plain dataclasses, one header per column, read-only cells; the short
+lists given all their rows at once; and the paging of the lists that can be long, with their count."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
@@ -59,6 +59,18 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         if role == ROW_ROLE:
             return row
         return self.cell(row, index.column(), role)
+
+
+class SmallTableModel(RowTableModel[RowT]):
+    """A table given every row at once (a short list), replaced whole after each change."""
+
+    def set_rows(self, rows: Sequence[RowT]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_rows([])
 
 
 class PagedTableModel(RowTableModel[RowT], Generic[RowT, QueryT]):
@@ -169,3 +181,64 @@ class PagedTableModel(RowTableModel[RowT], Generic[RowT, QueryT]):
         self._loading = False
         self._exhausted = True
         self.load_failed.emit(exc)
+
+
+class HasRef(Protocol):
+    """A row named by its reference (``C-0001``, ``DSR-2026-0001``)."""
+
+    @property
+    def ref(self) -> str: ...
+
+
+RefRowT = TypeVar("RefRowT", bound=HasRef)
+
+
+class CountedTableModel(PagedTableModel[RefRowT, QueryT]):
+    """A paged list of rows named by their reference whose first page arrives with ``total``, the count of every row
+    the query matches: ``counter(query)`` runs in the same task as the first page, and ``query_loaded`` says both
+    arrived. The result of a query older than the last ``set_query`` is dropped."""
+
+    query_loaded = Signal()  # the count and the first page of the current query arrived
+
+    def __init__(
+        self,
+        tasks: TaskRunner,
+        loader: Callable[[QueryT, int, int], list[RefRowT]],
+        counter: Callable[[QueryT], int],
+        parent: QObject | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        PagedTableModel.__init__(self, tasks, loader, lambda row: row.ref, parent, page_size)
+        self._counter = counter
+        self._total: int | None = None  # None until the first page of the current query arrives
+
+    @property
+    def total(self) -> int | None:
+        """How many rows match the current query (``None`` while it is loading)."""
+        return self._total
+
+    def set_query(self, query: QueryT) -> None:
+        """Forget the rows shown and load the count and the first page matching ``query``."""
+        self._reset(query, exhausted=False, loading=True)  # loading already: a view's fetchMore waits for this
+        generation, offset, limit = self._generation, 0, self._page_size
+        loader, counter = self._loader, self._counter
+        self._tasks.run(
+            lambda: (counter(query), loader(query, offset, limit)),
+            on_done=lambda result: self._on_first_page(generation, *result),
+            on_error=lambda exc: self._on_page_failed(generation, exc),
+        )
+
+    def ref_at(self, index: Index) -> str | None:
+        row = self.row_at(index)
+        return row.ref if row is not None else None
+
+    def _reset(self, query: QueryT | None, exhausted: bool, loading: bool = False) -> None:
+        self._total = None
+        PagedTableModel._reset(self, query, exhausted, loading)
+
+    def _on_first_page(self, generation: int, total: int, rows: list[RefRowT]) -> None:
+        if generation != self._generation:
+            return
+        self._total = total
+        self._on_page(generation, rows)
+        self.query_loaded.emit()

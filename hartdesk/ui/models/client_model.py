@@ -3,8 +3,9 @@ searched, filtered and sorted in SQL.
 
 Besides the ``loader(query, offset, limit)`` it is given a ``counter(query)``
 (:func:`~hartdesk.register.search.list_clients` and :func:`~hartdesk.register.search.count_clients` behind a session
-of their own); the first page and the count arrive together. A result of a query older than the last ``set_query`` is
-dropped, so typing quickly never shows the rows of an earlier search.
+of their own); the first page and the count arrive together (:class:`~hartdesk.ui.models.base.CountedTableModel`). A
+result of a query older than the last ``set_query`` is dropped, so typing quickly never shows the rows of an earlier
+search.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from hartdesk.models import ClientStatus
 from hartdesk.register.search import ClientQuery, ClientRow, ClientSort
-from hartdesk.ui.models.base import PAGE_SIZE, ROW_ROLE, Index, PagedTableModel
+from hartdesk.ui.models.base import PAGE_SIZE, ROW_ROLE, CountedTableModel
 from hartdesk.ui.tasks import TaskRunner
 
 _INACTIVE_COLOUR = QColor("#7a7a7a")
@@ -71,11 +72,9 @@ def count_text(count: int) -> str:
     return f"{number} client" if count == 1 else f"{number} clients"
 
 
-class ClientTableModel(PagedTableModel[ClientRow, ClientQuery]):
+class ClientTableModel(CountedTableModel[ClientRow, ClientQuery]):
     """Rows are cached :class:`ClientRow` dataclasses; ``set_query`` starts again from the first page, which arrives
     with the count of every client the query matches."""
-
-    query_loaded = Signal()  # the count and the first page of the current query arrived
 
     headers = tuple(HEADERS[column] for column in Column)
 
@@ -87,32 +86,14 @@ class ClientTableModel(PagedTableModel[ClientRow, ClientQuery]):
         parent: QObject | None = None,
         page_size: int = PAGE_SIZE,
     ) -> None:
-        PagedTableModel.__init__(self, tasks, loader, lambda row: row.ref, parent, page_size)
-        self._counter = counter
+        CountedTableModel.__init__(self, tasks, loader, counter, parent, page_size)
         self._query = ClientQuery()  # never None: cleared, it still holds the sort order
-        self._total: int | None = None  # None until the first page of the current query arrives
 
     # --- what the screen uses -------------------------------------------------------------------------------
 
     @property
     def query(self) -> ClientQuery:
         return self._query if self._query is not None else ClientQuery()
-
-    @property
-    def total(self) -> int | None:
-        """How many clients match the current query (``None`` while it is loading)."""
-        return self._total
-
-    def set_query(self, query: ClientQuery) -> None:
-        """Forget the rows shown and load the count and first page matching ``query``."""
-        self._reset(query, exhausted=False, loading=True)  # loading already: a view's fetchMore waits for this
-        generation, offset, limit = self._generation, 0, self._page_size
-        loader, counter = self._loader, self._counter
-        self._tasks.run(
-            lambda: (counter(query), loader(query, offset, limit)),
-            on_done=lambda result: self._on_first_page(generation, *result),
-            on_error=lambda exc: self._on_page_failed(generation, exc),
-        )
 
     def reload(self) -> None:
         """Run the current query again (after a client was added or changed)."""
@@ -121,21 +102,6 @@ class ClientTableModel(PagedTableModel[ClientRow, ClientQuery]):
     def clear(self) -> None:
         """Forget every row (the register locked); nothing loads until the next ``set_query``."""
         self._reset(ClientQuery(sort=self.query.sort, descending=self.query.descending), exhausted=True)
-
-    def ref_at(self, index: Index) -> str | None:
-        row = self.row_at(index)
-        return row.ref if row is not None else None
-
-    def _reset(self, query: ClientQuery | None, exhausted: bool, loading: bool = False) -> None:
-        self._total = None
-        PagedTableModel._reset(self, query, exhausted, loading)
-
-    def _on_first_page(self, generation: int, total: int, rows: list[ClientRow]) -> None:
-        if generation != self._generation:
-            return
-        self._total = total
-        self._on_page(generation, rows)
-        self.query_loaded.emit()
 
     # --- sorting (in SQL) ------------------------------------------------------------------------------------
 
@@ -179,7 +145,7 @@ class ClientTableModel(PagedTableModel[ClientRow, ClientQuery]):
             and section == Column.SERVICES
         ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return PagedTableModel.headerData(self, section, orientation, role)
+        return CountedTableModel.headerData(self, section, orientation, role)
 
     def cell(self, row: ClientRow, column: int, role: int) -> Any:
         column = Column(column)

@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from hartdesk.models.enums import DpaStatus, TransferSafeguard
 from hartdesk.register.operators import OperatorRow, RuleView, ServedClient
-from hartdesk.ui.models.base import PAGE_SIZE, ROW_ROLE, PagedTableModel, RowTableModel
+from hartdesk.ui.models.base import PAGE_SIZE, ROW_ROLE, PagedTableModel, SmallTableModel
 from hartdesk.ui.tasks import TaskRunner
 
 EVERY_CLIENT = "Every client"
@@ -61,18 +61,10 @@ class OperatorDataRole(IntEnum):
     ID = ROW_ROLE + 1
 
 
-class OperatorTableModel(RowTableModel[OperatorRow]):
+class OperatorTableModel(SmallTableModel[OperatorRow]):
     """Read-only; the screen replaces the rows after every change."""
 
     headers = tuple(OPERATOR_HEADERS[column] for column in OperatorColumn)
-
-    def set_rows(self, rows: list[OperatorRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_rows([])
 
     def row_of(self, operator_id: int) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.id == operator_id), None)
@@ -147,16 +139,8 @@ def rule_scope(rule: RuleView) -> str:
     return EVERY_CLIENT if rule.service_kind is None else f"{rule.service_kind.label} services"
 
 
-class RuleTableModel(RowTableModel[RuleView]):
+class RuleTableModel(SmallTableModel[RuleView]):
     headers = tuple(RULE_HEADERS[column] for column in RuleColumn)
-
-    def set_rows(self, rows: list[RuleView] | tuple[RuleView, ...]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_rows([])
 
     def cell(self, row: RuleView, column: int, role: int) -> Any:
         column = RuleColumn(column)

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 
 from hartdesk.dates import format_short_date
 from hartdesk.models.enums import RequestStatus, RequestType
 from hartdesk.privacy.requests import RequestQuery, RequestRow, Urgency
-from hartdesk.ui.models.base import PAGE_SIZE, ROW_ROLE, Index, PagedTableModel
+from hartdesk.ui.models.base import PAGE_SIZE, ROW_ROLE, CountedTableModel
 from hartdesk.ui.tasks import TaskRunner
 
 
@@ -105,6 +105,21 @@ def urgency_colour(urgency: str) -> QColor | None:
     return QColor(colours[2] if dark_palette() else colours[1])
 
 
+URGENCY_ROLES = (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole)
+
+
+def urgency_brush(urgency: str, role: int, says_when: bool) -> QBrush | None:
+    """How a row of this urgency is painted in ``role`` (one of ``URGENCY_ROLES``): the tint behind every cell, and
+    the strong colour of the words in the cells that say when it is due (``says_when``)."""
+    if role == Qt.ItemDataRole.BackgroundRole:
+        colour = urgency_tint(urgency)
+    elif role == Qt.ItemDataRole.ForegroundRole and says_when:
+        colour = urgency_colour(urgency)
+    else:
+        return None
+    return QBrush(colour) if colour is not None else None
+
+
 def countdown_text(row: RequestRow) -> str:
     """The "Working days left" cell: "overdue by 2", "due today", "15" while the clock runs, else the request's own
     words ("clock stopped", "no fixed date"); how a closed request ended ("answered on time", "answered late",
@@ -121,11 +136,9 @@ def countdown_text(row: RequestRow) -> str:
     return "due today" if left == 0 else str(left)
 
 
-class RequestTableModel(PagedTableModel[RequestRow, RequestQuery]):
+class RequestTableModel(CountedTableModel[RequestRow, RequestQuery]):
     """Rows are cached :class:`RequestRow` dataclasses; ``set_query`` starts again from the first page, which
     arrives with the count of every request the query matches."""
-
-    query_loaded = Signal()  # the count and the first page of the current query arrived
 
     headers = tuple(HEADERS[column] for column in Column)
 
@@ -137,44 +150,9 @@ class RequestTableModel(PagedTableModel[RequestRow, RequestQuery]):
         parent: QObject | None = None,
         page_size: int = PAGE_SIZE,
     ) -> None:
-        PagedTableModel.__init__(self, tasks, loader, lambda row: row.ref, parent, page_size)
-        self._counter = counter
-        self._total: int | None = None  # None until the first page of the current query arrives
+        CountedTableModel.__init__(self, tasks, loader, counter, parent, page_size)
         self._bold = QFont()
         self._bold.setBold(True)
-
-    # --- what the screen uses -------------------------------------------------------------------------------
-
-    @property
-    def total(self) -> int | None:
-        """How many requests match the current query (``None`` while it is loading)."""
-        return self._total
-
-    def set_query(self, query: RequestQuery) -> None:
-        """Forget the rows shown and load the count and the first page matching ``query``."""
-        self._reset(query, exhausted=False, loading=True)  # loading already: a view's fetchMore waits for this
-        generation, offset, limit = self._generation, 0, self._page_size
-        loader, counter = self._loader, self._counter
-        self._tasks.run(
-            lambda: (counter(query), loader(query, offset, limit)),
-            on_done=lambda result: self._on_first_page(generation, *result),
-            on_error=lambda exc: self._on_page_failed(generation, exc),
-        )
-
-    def ref_at(self, index: Index) -> str | None:
-        row = self.row_at(index)
-        return row.ref if row is not None else None
-
-    def _reset(self, query: RequestQuery | None, exhausted: bool, loading: bool = False) -> None:
-        self._total = None
-        PagedTableModel._reset(self, query, exhausted, loading)
-
-    def _on_first_page(self, generation: int, total: int, rows: list[RequestRow]) -> None:
-        if generation != self._generation:
-            return
-        self._total = total
-        self._on_page(generation, rows)
-        self.query_loaded.emit()
 
     # --- cells -----------------------------------------------------------------------------------------------
 
@@ -184,12 +162,8 @@ class RequestTableModel(PagedTableModel[RequestRow, RequestQuery]):
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            tint = urgency_tint(row.urgency)
-            return QBrush(tint) if tint is not None else None
-        if role == Qt.ItemDataRole.ForegroundRole and column in (Column.COUNTDOWN, Column.DUE):
-            colour = urgency_colour(row.urgency)
-            return QBrush(colour) if colour is not None else None
+        if role in URGENCY_ROLES:
+            return urgency_brush(row.urgency, role, column in (Column.COUNTDOWN, Column.DUE))
         if role == Qt.ItemDataRole.FontRole and column == Column.COUNTDOWN and row.urgency == Urgency.OVERDUE:
             return self._bold
         if role == RequestDataRole.REF:

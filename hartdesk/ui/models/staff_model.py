@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from hartdesk.models import Role
 from hartdesk.security.staff import StaffRow
-from hartdesk.ui.models.base import ROW_ROLE, RowTableModel
+from hartdesk.ui.models.base import ROW_ROLE, SmallTableModel
 
 ROLE_NAMES = {Role.ADMIN: "Administrator", Role.STAFF: "Staff"}
 _DISABLED_COLOUR = QColor("#7a7a7a")
@@ -45,20 +45,12 @@ def local_date(value: Any) -> str:
     return value.astimezone().strftime("%d/%m/%Y") if value is not None else ""
 
 
-class StaffTableModel(RowTableModel[StaffRow]):
+class StaffTableModel(SmallTableModel[StaffRow]):
     """Read-only; the screen replaces the rows after every change (a few dozen accounts at most)."""
 
     headers = tuple(HEADERS[column] for column in Column)
 
     # --- what the screen uses -------------------------------------------------------------------------------
-
-    def set_rows(self, rows: list[StaffRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_rows([])
 
     def row_of(self, username: str) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.username == username), None)

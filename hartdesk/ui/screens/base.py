@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
 
 from hartdesk.ui.context import AppContext
+from hartdesk.ui.widgets import open_modal
 
 
 class Screen(QWidget):
@@ -49,6 +50,4 @@ class Screen(QWidget):
 
     def open_dialog(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
         """Show ``dialog`` window-modal; ``on_accepted`` runs if it is accepted, and it is deleted once closed."""
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(on_accepted)
-        dialog.open()
+        open_modal(dialog, on_accepted)

@@ -1,20 +1,14 @@
-"""The Clients screen: search as you type, filter by status and service, sort, and open or add a client.
-
-Every search runs in a task: typing restarts a short timer and the query runs when the clerk pauses (Enter runs it at
-once), and the model drops the result of any query older than the last one, so the window never waits on the
-register and never shows the rows of an earlier search.
-"""
+"""The Clients screen: search as you type (:class:`~hartdesk.ui.screens.listing.SearchListScreen`), filter by status
+and service, sort, and open or add a client; import and export them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import shiboken6
-from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, Slot
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -23,17 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hartdesk.errors import HartdeskError
 from hartdesk.models import ClientStatus, ServiceKind
 from hartdesk.register import fields, search
 from hartdesk.register.search import ClientQuery, ClientRow
 from hartdesk.ui.client_detail import ClientDetailDialog
 from hartdesk.ui.client_form import ClientFormDialog
 from hartdesk.ui.context import AppContext
-from hartdesk.ui.crash import show_error
 from hartdesk.ui.models.client_model import ClientTableModel, Column, count_text
-from hartdesk.ui.screens.base import Screen
-from hartdesk.ui.widgets import ERROR_STYLE, FlowLayout, labelled, make_list_table, named, pause_timer, search_box
+from hartdesk.ui.record_window import OneWindowEach
+from hartdesk.ui.screens.listing import SearchListScreen
+from hartdesk.ui.widgets import FlowLayout, labelled, make_list_table, named
 
 SEARCH_PLACEHOLDER = "Search name, email, phone, postcode, domain, reference…"
 ALL_STATUSES = "All statuses"
@@ -62,7 +55,7 @@ def warm_up_checks() -> None:
         check(value)
 
 
-class ClientsScreen(Screen):
+class ClientsScreen(SearchListScreen[ClientTableModel]):
     title = "Clients"
     icon_name = "fa5s.address-book"
     admin_only = False
@@ -70,16 +63,13 @@ class ClientsScreen(Screen):
     search_delay_ms = 150  # the pause in typing after which the search runs
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        Screen.__init__(self, ctx, parent)
+        SearchListScreen.__init__(self, ctx, parent)
         self.setObjectName("clients_screen")
-        self._details: dict[str, ClientDetailDialog] = {}
-        self._select_after_load: str | None = None
-        self._focus_list_after_load = False
+        self._details: OneWindowEach[ClientDetailDialog] = OneWindowEach()
         self._warmed_up = False
 
         # --- search and filters -------------------------------------------------------------------------------
-        self.search_edit = search_box(SEARCH_PLACEHOLDER, "Type part of anything we hold about the client (Ctrl+F)")
-        self.search_edit.installEventFilter(self)
+        self.make_search_box(SEARCH_PLACEHOLDER, "Type part of anything we hold about the client (Ctrl+F)")
         # The choices are kept here rather than as item data: PySide6 6.12 loses a reference to None each time
         # an item's data that is None is read back (and crashes once None runs out of references).
         self.status_choices: list[ClientStatus | None] = [None, *ClientStatus]
@@ -121,13 +111,7 @@ class ClientsScreen(Screen):
         header.setSortIndicatorShown(True)
         header.setSortIndicator(self.model.sort_column(), self.model.sort_order())
         self.table.setSortingEnabled(True)
-
-        self.count_label = named(QLabel(), "count_label")
-        self.message_label = named(QLabel(), "message_label")
-        self.message_label.setWordWrap(True)
-        self.message_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message_label.hide()
+        self.make_labels()
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -152,48 +136,22 @@ class ClientsScreen(Screen):
         ):
             QWidget.setTabOrder(first, second)
 
-        self.search_timer = pause_timer(self, self.search_delay_ms, self._on_search_timer_timeout)
-
-        self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
-        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
-        self.status_combo.currentIndexChanged.connect(self._on_filter_changed)
-        self.service_combo.currentIndexChanged.connect(self._on_filter_changed)
         header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
-        self.table.activated.connect(self._on_table_activated)
-        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.new_button.clicked.connect(self._on_new_button_clicked)
-        self.open_button.clicked.connect(self._on_open_button_clicked)
         self.import_button.clicked.connect(self._on_import_clicked)
         self.export_button.clicked.connect(self._on_export_clicked)
-        self.model.query_loaded.connect(self._on_model_query_loaded)
-        self.model.page_loaded.connect(self._on_model_page_loaded)
-        self.model.load_failed.connect(self._on_model_load_failed)
-        self.model.modelReset.connect(self._update_buttons)
-        self._update_buttons()
+        self.connect_list((self.status_combo, self.service_combo))
 
     # --- Screen -----------------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self.run_search()
+        SearchListScreen.refresh(self)
         if not self._warmed_up:
             self._warmed_up = True
             self.ctx.tasks.run(warm_up_checks)
 
     def clear(self) -> None:
-        self._generation += 1
-        self.search_timer.stop()
-        self._select_after_load = None
-        self._focus_list_after_load = False
-        self.model.clear()
-        self.search_edit.clear()
-        for combo in (self.status_combo, self.service_combo):
-            combo.blockSignals(True)
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        self.count_label.clear()
-        self._say("")
-        for dialog in self.findChildren(QDialog):
-            dialog.reject()
+        SearchListScreen.clear(self)
         self._details.clear()
 
     # --- searching --------------------------------------------------------------------------------------------
@@ -207,62 +165,13 @@ class ClientsScreen(Screen):
             descending=self.model.query.descending,
         )
 
-    def run_search(self) -> None:
-        """Run the query shown now (without waiting for the typing pause)."""
-        self.search_timer.stop()
-        if self.ctx.signed_in is None:
-            return
-        selected = self.selected_ref()
-        if self._select_after_load is None and selected is not None:
-            self._select_after_load = selected
-        self.count_label.setText("Searching…")
-        self.model.set_query(self.current_query())
-
-    @Slot(str)
-    def _on_search_edit_text_edited(self, _text: str) -> None:
-        self.search_timer.start()
-
-    @Slot()
-    def _on_search_timer_timeout(self) -> None:
-        self.run_search()
-
-    @Slot()
-    def _on_search_edit_return_pressed(self) -> None:
-        """Enter searches at once and puts the cursor on the first client, so a second Enter opens it."""
-        self._focus_list_after_load = True
-        if self.search_timer.isActive() or self.current_query() != self.model.query or self.model.total is None:
-            self.run_search()
-        else:
-            self._focus_list()
-
-    def _focus_list(self) -> None:
-        self._focus_list_after_load = False
-        if self.model.rowCount() > 0:
-            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-            if not self.table.selectionModel().hasSelection():
-                self.table.selectRow(0)
-
-    @Slot()
-    def _on_filter_changed(self, *_: object) -> None:
-        self.run_search()
-
-    @Slot()
-    def _on_find_action_triggered(self) -> None:
-        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_edit.selectAll()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Down in the search box moves into the list."""
-        if (
-            watched is self.search_edit
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Down
-            and self.model.rowCount() > 0
-        ):
-            self._focus_list()
-            return True
-        return Screen.eventFilter(self, watched, event)
+    def describe_total(self, total: int) -> str:
+        query = self.model.query
+        if total:
+            return count_text(total)
+        if query.text or query.status is not None or query.service_kind is not None:
+            return "No clients match."
+        return "No clients yet. Add the first with New client (Ctrl+N)."
 
     @Slot(int, Qt.SortOrder)
     def _on_header_sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
@@ -283,90 +192,20 @@ class ClientsScreen(Screen):
         with who.register.session() as session:
             return search.count_clients(session, query)
 
-    @Slot()
-    def _on_model_query_loaded(self) -> None:
-        total = self.model.total or 0
-        query = self.model.query
-        if total:
-            self.count_label.setText(count_text(total))
-        elif query.text or query.status is not None or query.service_kind is not None:
-            self.count_label.setText("No clients match.")
-        else:
-            self.count_label.setText("No clients yet. Add the first with New client (Ctrl+N).")
-        keep, self._select_after_load = self._select_after_load, None
-        if keep is not None:
-            self.select_ref(keep)
-        if self._focus_list_after_load:
-            self._focus_list()
-
-    @Slot()
-    def _on_model_page_loaded(self) -> None:
-        self._update_buttons()
-
-    @Slot(object)
-    def _on_model_load_failed(self, exc: BaseException) -> None:
-        self._focus_list_after_load = False
-        self.count_label.clear()
-        if isinstance(exc, HartdeskError):
-            self._say(exc.message, ERROR_STYLE)
-        elif self.ctx.signed_in is not None:
-            show_error(self, exc)
-
-    # --- what is selected -------------------------------------------------------------------------------------
-
-    def selected_ref(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.ref_at(rows[0]) if rows else None
-
-    def select_ref(self, ref: str) -> bool:
-        row = self.model.row_of(ref)
-        if row is None:
-            return False
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
-        return True
-
-    @Slot(QItemSelection, QItemSelection)
-    def _on_table_selection_changed(self, *_: object) -> None:
-        self._update_buttons()
-
-    @Slot()
-    def _update_buttons(self) -> None:
-        self.open_button.setEnabled(self.selected_ref() is not None)
-
     # --- opening and adding -----------------------------------------------------------------------------------
 
     def open_client(self, ref: str) -> ClientDetailDialog:
         """Show the client's record (raising its window if it is open already)."""
         dialog = self._details.get(ref)
-        if dialog is not None and shiboken6.isValid(dialog):
-            dialog.show()
-            dialog.raise_()
-            dialog.activateWindow()
+        if dialog is not None:
+            dialog.bring_to_front()
             return dialog
         dialog = ClientDetailDialog(self.ctx, ref, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.client_changed.connect(self._on_detail_client_changed)
-        dialog.finished.connect(lambda _result, ref=ref, dialog=dialog: self._forget_detail(ref, dialog))
-        self._details[ref] = dialog
-        dialog.show()
-        return dialog
+        return self._details.keep(ref, dialog)
 
-    def _forget_detail(self, ref: str, dialog: ClientDetailDialog) -> None:
-        if self._details.get(ref) is dialog:
-            del self._details[ref]
-
-    @Slot(QModelIndex)
-    def _on_table_activated(self, index: QModelIndex) -> None:
-        ref = self.model.ref_at(index)
-        if ref is not None:
-            self.open_client(ref)
-
-    @Slot()
-    def _on_open_button_clicked(self) -> None:
-        ref = self.selected_ref()
-        if ref is not None:
-            self.open_client(ref)
+    def open_ref(self, ref: str) -> None:
+        self.open_client(ref)
 
     @Slot()
     def _on_new_button_clicked(self) -> None:
@@ -379,16 +218,14 @@ class ClientsScreen(Screen):
             ref = dialog.saved_ref
             if ref is not None:
                 self._say(f"{ref} {dialog.saved_name} was added.")
-                self._select_after_load = ref
-                self.run_search()
+                self.search_selecting(ref)
                 self.open_client(ref)
 
         self.open_dialog(dialog, saved)
 
     @Slot(str)
     def _on_detail_client_changed(self, ref: str) -> None:
-        self._select_after_load = ref
-        self.run_search()
+        self.search_selecting(ref)
 
     # --- import and export ------------------------------------------------------------------------------------
 
@@ -421,8 +258,3 @@ class ClientsScreen(Screen):
                 self._say(f"{count_text(count)} written to {target}.")
 
         export_clients_to(self.ctx, self, path=path, on_done=done)
-
-    def _say(self, text: str, style: str = "") -> None:
-        self.message_label.setText(text)
-        self.message_label.setStyleSheet(style)
-        self.message_label.setVisible(bool(text))

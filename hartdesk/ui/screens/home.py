@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Slot
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -28,10 +27,10 @@ from hartdesk.dates import format_short_date
 from hartdesk.models.enums import RequestStatus
 from hartdesk.privacy.requests import DUE_SOON_DAYS, DueLists, RequestRow, Urgency
 from hartdesk.ui.context import AppContext
-from hartdesk.ui.models.base import Index, RowTableModel
-from hartdesk.ui.models.request_model import short_type, urgency_colour, urgency_tint
+from hartdesk.ui.models.base import Index, SmallTableModel
+from hartdesk.ui.models.request_model import URGENCY_ROLES, short_type, urgency_brush
 from hartdesk.ui.screens.base import Screen
-from hartdesk.ui.widgets import NOTE_STYLE, make_list_table, named
+from hartdesk.ui.widgets import NOTE_STYLE, make_list_table, named, scrolling, value_label
 
 if TYPE_CHECKING:
     from hartdesk.security.signin import SignedIn
@@ -113,23 +112,15 @@ def time_left_text(row: RequestRow) -> str:
     return row.countdown
 
 
-class DueRequestsModel(RowTableModel[RequestRow]):
+class DueRequestsModel(SmallTableModel[RequestRow]):
     """One of the dashboard's short lists of requests (every row at once: they are few)."""
 
     headers = tuple(HEADERS[column] for column in Column)
 
     def __init__(self, parent: QObject | None = None) -> None:
-        RowTableModel.__init__(self, parent)
+        SmallTableModel.__init__(self, parent)
         self._bold = QFont()
         self._bold.setBold(True)
-
-    def set_rows(self, rows: list[RequestRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[RequestRow]:
-        return list(self._rows)
 
     def ref_at(self, index: Index) -> str | None:
         row = self.row_at(index)
@@ -145,12 +136,8 @@ class DueRequestsModel(RowTableModel[RequestRow]):
             if column == Column.DUE and row.due_on is not None:
                 return f"Due {format_short_date(row.due_on, weekday=True)}"
             return self._display(row, column) or None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            tint = urgency_tint(row.urgency)
-            return QBrush(tint) if tint is not None else None
-        if role == Qt.ItemDataRole.ForegroundRole and column in (Column.DUE, Column.COUNTDOWN):
-            colour = urgency_colour(row.urgency)
-            return QBrush(colour) if colour is not None else None
+        if role in URGENCY_ROLES:
+            return urgency_brush(row.urgency, role, column in (Column.DUE, Column.COUNTDOWN))
         if (
             role == Qt.ItemDataRole.FontRole
             and column == Column.COUNTDOWN
@@ -256,9 +243,9 @@ class HomeScreen(Screen):
         self.totp_warning.setVisible(False)
 
         box = QGroupBox("This register")
-        self.path_label = _value_label("home_register_path")
-        self.id_label = _value_label("home_register_id")
-        self.backup_label = _value_label("home_last_backup")
+        self.path_label = value_label("home_register_path")
+        self.id_label = value_label("home_register_id")
+        self.backup_label = value_label("home_last_backup")
         form = QFormLayout(box)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.addRow("Folder:", self.path_label)
@@ -296,13 +283,9 @@ class HomeScreen(Screen):
         layout.addWidget(self.requests_box)
         layout.addWidget(box)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(page)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(scrolling(page))
         self._dialog: QWidget | None = None
 
     def due_lists(self) -> tuple[DueList, DueList, DueList]:
@@ -429,11 +412,3 @@ def load_due_lists(who: SignedIn, today: date) -> DueLists:
 
     with who.register.session() as session:
         return rq.due_lists(session, settings_mod.load(session), today)
-
-
-def _value_label(name: str) -> QLabel:
-    label = named(QLabel(), name)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label

@@ -36,7 +36,7 @@ from hartdesk.ui.models.operator_model import (
 )
 from hartdesk.ui.screens.base import Screen
 from hartdesk.ui.screens.services import open_client_detail
-from hartdesk.ui.widgets import ERROR_STYLE, NOTE_STYLE, confirmation, make_list_table, named
+from hartdesk.ui.widgets import ERROR_STYLE, NOTE_STYLE, confirmation, make_list_table, named, table_with_buttons
 
 OPERATOR_WIDTHS = {
     OperatorColumn.NAME: 200,
@@ -128,14 +128,7 @@ class OperatorsScreen(Screen):
         self.rules_table.setWordWrap(False)
         self.add_rule_button = named(QPushButton("&Add a category…"), "add_rule_button")
         self.remove_rule_button = named(QPushButton("&Remove category…"), "remove_rule_button")
-        rule_buttons = QHBoxLayout()
-        rule_buttons.addWidget(self.add_rule_button)
-        rule_buttons.addWidget(self.remove_rule_button)
-        rule_buttons.addStretch(1)
-        rules_page = QWidget()
-        rules_column = QVBoxLayout(rules_page)
-        rules_column.addWidget(self.rules_table, 1)
-        rules_column.addLayout(rule_buttons)
+        rules_page = table_with_buttons(self.rules_table, self.add_rule_button, self.remove_rule_button)
 
         self.served_model = ServedClientModel(ctx.tasks, self._load_served_page, self)
         self.served_table = make_list_table("served_table", self.served_model, SERVED_WIDTHS, "operators/served", 8)

@@ -1,8 +1,8 @@
 """The Requests screen: every privacy request, the pressing ones first, searched and filtered; log a new one from an
 email, a phone call, a letter or a visit; open one; export the list with its counts for the DPO.
 
-The list loads in a task (the count and the first page together, further pages as the clerk scrolls); typing in the
-search box restarts a short timer and the query runs when the clerk pauses. Rows are tinted by urgency and the
+The list loads in a task (the count and the first page together, further pages as the clerk scrolls) and is searched
+as the clerk types (:class:`~hartdesk.ui.screens.listing.SearchListScreen`). Rows are tinted by urgency and the
 "Time left" column says the same in words.
 """
 
@@ -14,11 +14,10 @@ from datetime import date
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, Slot
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -38,8 +37,8 @@ from hartdesk.ui.context import AppContext
 from hartdesk.ui.crash import show_error
 from hartdesk.ui.models.request_model import Column, RequestTableModel, count_text, short_type
 from hartdesk.ui.request_intake import RequestIntakeDialog, intake_dialog, uk_today_of
-from hartdesk.ui.screens.base import Screen
-from hartdesk.ui.widgets import ERROR_STYLE, FlowLayout, labelled, make_list_table, named, pause_timer, search_box
+from hartdesk.ui.screens.listing import SearchListScreen
+from hartdesk.ui.widgets import FlowLayout, labelled, make_list_table, named
 
 SEARCH_PLACEHOLDER = "Reference, name, email, client…"
 COLUMN_WIDTHS = {  # fits the window's default size beside the sidebar; the clerk's own widths are remembered
@@ -104,7 +103,7 @@ def export_summary(count: int, target: Path, counts: list[TypeCount]) -> str:
     return "\n".join(lines)
 
 
-class RequestsScreen(Screen):
+class RequestsScreen(SearchListScreen[RequestTableModel]):
     title = "Requests"
     icon_name = "fa5s.inbox"
     admin_only = False
@@ -112,16 +111,11 @@ class RequestsScreen(Screen):
     search_delay_ms = 200  # the pause in typing after which the search runs
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        Screen.__init__(self, ctx, parent)
+        SearchListScreen.__init__(self, ctx, parent)
         self.setObjectName("requests_screen")
-        self._select_after_load: str | None = None
-        self._focus_list_after_load = False
 
         # --- search and filters -------------------------------------------------------------------------------
-        self.search_edit = search_box(
-            SEARCH_PLACEHOLDER, "Type part of a reference, a name, an email or a client (Ctrl+F)"
-        )
-        self.search_edit.installEventFilter(self)
+        self.make_search_box(SEARCH_PLACEHOLDER, "Type part of a reference, a name, an email or a client (Ctrl+F)")
         # The choices stay here rather than as item data (see the Clients screen: PySide6 6.12 and None).
         self.type_choices: list[RequestType | None] = [None, *RequestType]
         self.channel_choices: list[RequestChannel | None] = [None, *RequestChannel]
@@ -185,13 +179,7 @@ class RequestsScreen(Screen):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)  # the name gives way first, never the countdown
         header.setSectionResizeMode(Column.REQUESTER, QHeaderView.ResizeMode.Stretch)
-
-        self.count_label = named(QLabel(), "count_label")
-        self.message_label = named(QLabel(), "message_label")
-        self.message_label.setWordWrap(True)
-        self.message_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message_label.hide()
+        self.make_labels()
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -224,46 +212,12 @@ class RequestsScreen(Screen):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
-        self.search_timer = pause_timer(self, self.search_delay_ms, self._on_search_timer_timeout)
-
-        self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
-        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
-        for combo in (self.status_combo, self.type_combo, self.channel_combo, self.due_combo):
-            combo.currentIndexChanged.connect(self._on_filter_changed)
-        self.table.activated.connect(self._on_table_activated)
-        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.email_button.clicked.connect(self.new_email)
         self.phone_button.clicked.connect(lambda: self.new_request(RequestChannel.PHONE))
         self.letter_button.clicked.connect(lambda: self.new_request(RequestChannel.POST))
         self.in_person_button.clicked.connect(lambda: self.new_request(RequestChannel.IN_PERSON))
-        self.open_button.clicked.connect(self._on_open_button_clicked)
         self.export_button.clicked.connect(self._on_export_button_clicked)
-        self.model.query_loaded.connect(self._on_model_query_loaded)
-        self.model.page_loaded.connect(self._update_buttons)
-        self.model.load_failed.connect(self._on_model_load_failed)
-        self.model.modelReset.connect(self._update_buttons)
-        self._update_buttons()
-
-    # --- Screen -----------------------------------------------------------------------------------------------
-
-    def refresh(self) -> None:
-        self.run_search()
-
-    def clear(self) -> None:
-        self._generation += 1
-        self.search_timer.stop()
-        self._select_after_load = None
-        self._focus_list_after_load = False
-        self.model.clear()
-        self.search_edit.clear()
-        for combo in (self.status_combo, self.type_combo, self.channel_combo, self.due_combo):
-            combo.blockSignals(True)
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        self.count_label.clear()
-        self._say("")
-        for dialog in self.findChildren(QDialog):
-            dialog.reject()
+        self.connect_list((self.status_combo, self.type_combo, self.channel_combo, self.due_combo))
 
     # --- searching --------------------------------------------------------------------------------------------
 
@@ -280,62 +234,17 @@ class RequestsScreen(Screen):
             due_within_days=DUE_CHOICES[max(0, self.due_combo.currentIndex())][1],
         )
 
-    def run_search(self) -> None:
-        """Run the query shown now (without waiting for the typing pause)."""
-        self.search_timer.stop()
-        if self.ctx.signed_in is None:
-            return
-        selected = self.selected_ref()
-        if self._select_after_load is None and selected is not None:
-            self._select_after_load = selected
-        self.count_label.setText("Searching…")
-        self.model.set_query(self.current_query())
-
-    @Slot(str)
-    def _on_search_edit_text_edited(self, _text: str) -> None:
-        self.search_timer.start()
-
-    @Slot()
-    def _on_search_timer_timeout(self) -> None:
-        self.run_search()
-
-    @Slot()
-    def _on_search_edit_return_pressed(self) -> None:
-        """Enter searches at once and puts the cursor on the first request, so a second Enter opens it."""
-        self._focus_list_after_load = True
-        if self.search_timer.isActive() or self.current_query() != self.model.query or self.model.total is None:
-            self.run_search()
-        else:
-            self._focus_list()
-
-    def _focus_list(self) -> None:
-        self._focus_list_after_load = False
-        if self.model.rowCount() > 0:
-            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-            if not self.table.selectionModel().hasSelection():
-                self.table.selectRow(0)
-
-    @Slot()
-    def _on_filter_changed(self, *_: object) -> None:
-        self.run_search()
-
-    @Slot()
-    def _on_find_action_triggered(self) -> None:
-        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_edit.selectAll()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Down in the search box moves into the list."""
-        if (
-            watched is self.search_edit
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Down
-            and self.model.rowCount() > 0
-        ):
-            self._focus_list()
-            return True
-        return Screen.eventFilter(self, watched, event)
+    def describe_total(self, total: int) -> str:
+        query = self.model.query
+        if total:
+            return count_text(total)
+        if query is not None and (query.text or query.statuses or query.kinds or query.channels):
+            return "No requests match."
+        if query is not None and query.due_within_days is not None:
+            return "No open request is due then."
+        if query is not None and query.open_only:
+            return "No open requests. Log a new one with the buttons above (Ctrl+E for an email)."
+        return "No requests yet. Log the first with From email… (Ctrl+E) or the buttons beside it."
 
     # --- loading (tasks run these on a pool thread: they touch no widget) -------------------------------------
 
@@ -357,59 +266,6 @@ class RequestsScreen(Screen):
         with who.register.session() as session:
             return requests.count_requests(session, query, today)
 
-    @Slot()
-    def _on_model_query_loaded(self) -> None:
-        total = self.model.total or 0
-        query = self.model.query
-        if total:
-            self.count_label.setText(count_text(total))
-        elif query is not None and (query.text or query.statuses or query.kinds or query.channels):
-            self.count_label.setText("No requests match.")
-        elif query is not None and query.due_within_days is not None:
-            self.count_label.setText("No open request is due then.")
-        elif query is not None and query.open_only:
-            self.count_label.setText("No open requests. Log a new one with the buttons above (Ctrl+E for an email).")
-        else:
-            self.count_label.setText(
-                "No requests yet. Log the first with From email… (Ctrl+E) or the buttons beside it."
-            )
-        keep, self._select_after_load = self._select_after_load, None
-        if keep is not None:
-            self.select_ref(keep)
-        if self._focus_list_after_load:
-            self._focus_list()
-
-    @Slot(object)
-    def _on_model_load_failed(self, exc: BaseException) -> None:
-        self._focus_list_after_load = False
-        self.count_label.clear()
-        if isinstance(exc, HartdeskError):
-            self._say(exc.message, ERROR_STYLE)
-        elif self.ctx.signed_in is not None:
-            show_error(self, exc)
-
-    # --- what is selected -------------------------------------------------------------------------------------
-
-    def selected_ref(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.ref_at(rows[0]) if rows else None
-
-    def select_ref(self, ref: str) -> bool:
-        row = self.model.row_of(ref)
-        if row is None:
-            return False
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
-        return True
-
-    @Slot(QItemSelection, QItemSelection)
-    def _on_table_selection_changed(self, *_: object) -> None:
-        self._update_buttons()
-
-    @Slot()
-    def _update_buttons(self) -> None:
-        self.open_button.setEnabled(self.selected_ref() is not None)
-
     # --- opening ----------------------------------------------------------------------------------------------
 
     def open_request(self, ref: str) -> None:
@@ -418,23 +274,12 @@ class RequestsScreen(Screen):
 
         open_request(self.ctx, self, ref, lambda: self._on_request_changed(ref))
 
+    def open_ref(self, ref: str) -> None:
+        self.open_request(ref)
+
     def _on_request_changed(self, ref: str) -> None:
-        if self.ctx.signed_in is None:
-            return
-        self._select_after_load = ref
-        self.run_search()
-
-    @Slot(QModelIndex)
-    def _on_table_activated(self, index: QModelIndex) -> None:
-        ref = self.model.ref_at(index)
-        if ref is not None:
-            self.open_request(ref)
-
-    @Slot()
-    def _on_open_button_clicked(self) -> None:
-        ref = self.selected_ref()
-        if ref is not None:
-            self.open_request(ref)
+        if self.ctx.signed_in is not None:
+            self.search_selecting(ref)
 
     # --- logging a new request --------------------------------------------------------------------------------
 
@@ -454,8 +299,7 @@ class RequestsScreen(Screen):
                 return
             when = f"due {format_short_date(due)}" if due is not None else "the clock has not started yet"
             self._say(f"{ref} logged — {when}.")
-            self._select_after_load = ref
-            self.run_search()
+            self.search_selecting(ref)
 
         self.open_dialog(dialog, logged)
         return dialog
@@ -522,9 +366,8 @@ class RequestsScreen(Screen):
         box.open()
 
     def _say(self, text: str, style: str = "") -> None:
-        self.message_label.setText(text)
-        self.message_label.setStyleSheet(style)
-        self.message_label.setVisible(bool(text))
+        """As on every list, and in the main window's status bar too."""
+        SearchListScreen._say(self, text, style)
         window = self.window()
         if text and not style and isinstance(window, QMainWindow):
             window.statusBar().showMessage(text, 10000)

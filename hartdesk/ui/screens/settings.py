@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -44,6 +43,7 @@ from hartdesk.ui.widgets import (
     PasswordField,
     WorkDialog,
     email_problem,
+    scrolling,
 )
 
 BACKUP_FILTER = f"hartdesk backups (*{backup.BACKUP_SUFFIX});;All files (*)"
@@ -292,13 +292,9 @@ class SettingsScreen(Screen):
         page_layout.addWidget(backups)
         page_layout.addStretch(1)
         page.setMaximumWidth(760)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.addWidget(scrolling(page))
 
         for first, second in (
             (self.name_edit, self.address_edit),
