@@ -441,7 +441,6 @@ def cmd_export(args: argparse.Namespace, io: Io) -> int:
 def cmd_requests(args: argparse.Namespace, io: Io) -> int:
     from hartdesk import settings as settings_mod
     from hartdesk.dates import uk_today
-    from hartdesk.models.enums import RequestChannel, RequestType
     from hartdesk.privacy import requests
 
     who = _sign_in(args, io)
@@ -452,8 +451,8 @@ def cmd_requests(args: argparse.Namespace, io: Io) -> int:
             if args.requests_command in ("log", "import-eml"):
                 if args.requests_command == "log":
                     data = requests.RequestInput(
-                        kind=RequestType(args.type),
-                        channel=RequestChannel(args.channel),
+                        kind=args.type,
+                        channel=args.channel,
                         received_on=args.received,
                         requester_name=args.name,
                         requester_email=args.email or "",
@@ -523,7 +522,7 @@ def _request_json(row: Any) -> dict[str, Any]:
 
 def _eml_request(args: argparse.Namespace, today: date) -> Any:
     from hartdesk.dates import uk_date
-    from hartdesk.models.enums import RequestChannel, RequestType
+    from hartdesk.models.enums import RequestChannel
     from hartdesk.privacy import mail, requests
 
     try:
@@ -536,7 +535,7 @@ def _eml_request(args: argparse.Namespace, today: date) -> Any:
         attachments.insert(0, requests.NewAttachment(message.original.filename, message.original.content, True))
     received = today if message.sent_at is None else min(uk_date(message.sent_at), today)
     return requests.RequestInput(
-        kind=RequestType(args.type),
+        kind=args.type,
         channel=RequestChannel.EMAIL,
         received_on=received,
         requester_name=message.sender_name or message.sender_email or "Unknown sender",
@@ -549,12 +548,11 @@ def _eml_request(args: argparse.Namespace, today: date) -> Any:
 
 
 def cmd_deadline(args: argparse.Namespace, io: Io) -> int:
-    from hartdesk.models.enums import RequestType
     from hartdesk.privacy.deadlines import Clock, DeadlineError, Period, compute
 
     try:
         deadline = compute(
-            Clock(received=args.received, kind=RequestType(args.type), region=args.region, period=Period(args.period))
+            Clock(received=args.received, kind=args.type, region=args.region, period=Period(args.period))
         )
     except DeadlineError as exc:
         raise ValidationError(str(exc)) from exc
@@ -562,6 +560,33 @@ def cmd_deadline(args: argparse.Namespace, io: Io) -> int:
     data = {"due": deadline.due.isoformat(), "explanation": list(deadline.steps)}
     _emit(args, io, data, [deadline.due.isoformat(), *deadline.steps])
     return 0
+
+
+# Written out rather than read from hartdesk.models.enums: importing the models (SQLAlchemy) while building the
+# parser would slow every start of the GUI. tests/test_cli.py checks these lists against the enums.
+REQUEST_TYPES_HELP = (
+    "access, rectification, erasure, restriction, portability, objection, withdraw-consent, complaint or other"
+)
+CHANNELS_HELP = "email, phone, post or in-person"
+
+
+def _request_type(text: str) -> Any:
+    """An argparse type: a request type (imported only when the option is used)."""
+    from hartdesk.models.enums import RequestType
+
+    try:
+        return RequestType(text.strip().lower())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a request type: use {REQUEST_TYPES_HELP}") from None
+
+
+def _channel(text: str) -> Any:
+    from hartdesk.models.enums import RequestChannel
+
+    try:
+        return RequestChannel(text.strip().lower())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a channel: use {CHANNELS_HELP}") from None
 
 
 def _iso_date(text: str) -> date:
@@ -585,8 +610,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from hartdesk.models.enums import RequestChannel, RequestType
-
     parser = _Parser(prog="hartdesk", description="hartdesk: the agency's back office.")
     parser.add_argument("--version", action="version", version=f"hartdesk {__version__}")
     _add_common(parser, top=True)
@@ -684,8 +707,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("requests", cmd_requests, "privacy requests: log, import an email, list, show, what is due")
     req = p.add_subparsers(dest="requests_command", required=True, parser_class=_Parser)
     r = _subcommand(req, "log", help="log a request; prints its reference and due date")
-    r.add_argument("--type", required=True, choices=[t.value for t in RequestType])
-    r.add_argument("--channel", required=True, choices=[c.value for c in RequestChannel])
+    r.add_argument("--type", required=True, type=_request_type, metavar="TYPE", help=REQUEST_TYPES_HELP)
+    r.add_argument("--channel", required=True, type=_channel, metavar="CHANNEL", help=CHANNELS_HELP)
     r.add_argument("--received", required=True, type=_iso_date, metavar="YYYY-MM-DD")
     r.add_argument("--name", required=True, metavar="NAME", help="who is asking")
     r.add_argument("--email", metavar="EMAIL")
@@ -694,7 +717,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--note", metavar="TEXT", help="what was asked")
     r = _subcommand(req, "import-eml", help="log a request from a saved email (.eml or Outlook .msg)")
     r.add_argument("file", type=Path, metavar="FILE")
-    r.add_argument("--type", default="access", choices=[t.value for t in RequestType])
+    r.add_argument("--type", default="access", type=_request_type, metavar="TYPE", help=REQUEST_TYPES_HELP)
     r = _subcommand(req, "due", help="requests overdue, due soon or waiting for the requester")
     r.add_argument("--within", type=int, default=7, metavar="DAYS", help="due within DAYS days (default 7)")
     r = _subcommand(req, "list", help="every request, open ones first by due date")
@@ -706,7 +729,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--received", required=True, type=_iso_date, metavar="YYYY-MM-DD", help="the day the request arrived (day 1)"
     )
-    p.add_argument("--type", default="access", choices=[t.value for t in RequestType], help="request type")
+    p.add_argument("--type", default="access", type=_request_type, metavar="TYPE", help=REQUEST_TYPES_HELP)
     p.add_argument("--region", default="ENG", choices=["ENG", "WLS", "SCT", "NIR"], help="bank holidays (default ENG)")
     p.add_argument(
         "--period", default="calendar-month", choices=["calendar-month", "28-days"], help="how the month is counted"

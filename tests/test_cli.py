@@ -226,3 +226,21 @@ def test_the_log_holds_no_secrets_or_personal_data(register_dir: Path, tmp_path:
         "carol",
     ):
         assert needle not in log_text
+
+
+def test_the_help_names_every_request_type_and_channel() -> None:
+    from hartdesk.cli import CHANNELS_HELP, REQUEST_TYPES_HELP
+    from hartdesk.models.enums import RequestChannel, RequestType
+
+    assert [t.value for t in RequestType if t.value not in REQUEST_TYPES_HELP] == []
+    assert [c.value for c in RequestChannel if c.value not in CHANNELS_HELP] == []
+
+
+def test_building_the_parser_does_not_import_the_models() -> None:
+    # The GUI starts through the parser: SQLAlchemy must load after the first window, not before.
+    import subprocess
+    import sys
+
+    code = "import sys, hartdesk.cli as c; c.build_parser(); print('sqlalchemy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
