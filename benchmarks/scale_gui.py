@@ -42,6 +42,18 @@ class Heartbeat:
         self.timer.start()
 
 
+def peak_memory_mb() -> float:
+    """This process's peak resident memory. Linux's ru_maxrss survives exec, so a child started from a big benchmark
+    process would report its parent's size; VmHWM belongs to this program's own address space."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main(register: Path, queries: list[str]) -> None:
     app = QApplication(sys.argv[:1])
     who = sign_in(register, DEMO_USER, DEMO_PASSWORD)
@@ -65,7 +77,7 @@ def main(register: Path, queries: list[str]) -> None:
             QTest.qWait(KEY_INTERVAL_MS)
         QTest.qWait(400)  # the last search lands
     stall = beat.worst
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_memory_mb()
     ctx.tasks.wait_for_all()
     who.lock()
     print(f"Clients screen: list shown {shown * 1000:.0f} ms after opening (target <= 300 ms)")
