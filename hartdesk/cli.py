@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from hartdesk import __version__, paths
-from hartdesk.errors import HartdeskError, ValidationError
+from hartdesk.errors import FormError, HartdeskError, ValidationError
 
 if TYPE_CHECKING:
     from hartdesk.security.signin import SignedIn
@@ -748,6 +748,10 @@ def main(argv: Sequence[str] | None = None, io: Io | None = None) -> int:
         args.command, args.handler = "gui", cmd_gui
     try:
         return args.handler(args, io)
+    except FormError as exc:
+        for problem in exc.problems.values():  # every problem at once, one per line
+            io.stderr.write(f"hartdesk: {problem}\n")
+        return 1
     except HartdeskError as exc:
         io.stderr.write(f"hartdesk: {exc.message}\n")
         return 1

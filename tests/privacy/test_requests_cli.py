@@ -147,3 +147,23 @@ def test_due_lists_open_requests_with_their_countdown(register_dir: Path) -> Non
     assert code == 0 and row["countdown"].endswith("working days left")
     code, out, _ = run_as_admin(register_dir, "requests", "due", "--within", "3")
     assert out == ""
+
+
+def test_every_problem_with_a_logged_request_is_printed(register_dir: Path) -> None:
+    code, out, err = run_as_admin(
+        register_dir,
+        "requests",
+        "log",
+        "--type",
+        "access",
+        "--channel",
+        "email",
+        "--received",
+        (uk_today() + timedelta(days=3)).isoformat(),
+        "--name",
+        "A Person",
+        "--email",
+        "not-an-email",
+    )
+    assert code == 1 and out == ""
+    assert "in the future" in err and "not a valid email address" in err
