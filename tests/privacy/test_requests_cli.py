@@ -13,25 +13,19 @@ from tests.conftest import run_as_admin
 from tests.privacy.mailfixtures import Eml, Msg, make_pdf
 
 
+def _log(register_dir: Path, *more: str, received: str = "", kind: str = "access") -> tuple[int, str, str]:
+    """``hartdesk requests log`` by email for "A Person", received today unless said otherwise."""
+    when = received or uk_today().isoformat()
+    args = ["--type", kind, "--channel", "email", "--received", when, "--name", "A Person", *more]
+    return run_as_admin(register_dir, "requests", "log", *args)
+
+
 def test_log_prints_the_reference_and_due_date(register_dir: Path) -> None:
     today = uk_today().isoformat()
     code, out, err = run_as_admin(
-        register_dir,
-        "requests",
-        "log",
-        "--type",
-        "erasure",
-        "--channel",
-        "phone",
-        "--received",
-        today,
-        "--name",
-        "Søren Ærø",
-        "--email",
-        "soren@example.dk",
-        "--note",
-        "Close my account and forget me",
-    )
+        register_dir, "requests", "log", "--type", "erasure", "--channel", "phone", "--received", today,
+        "--name", "Søren Ærø", "--email", "soren@example.dk", "--note", "Close my account and forget me",
+    )  # fmt: skip
     assert (code, err) == (0, "")
     first = out.splitlines()[0]
     ref, word, due = first.split()
@@ -46,41 +40,15 @@ def test_log_prints_the_reference_and_due_date(register_dir: Path) -> None:
 
 
 def test_a_second_request_from_the_same_email_is_logged_with_a_warning(register_dir: Path) -> None:
-    args = [
-        "requests",
-        "log",
-        "--type",
-        "access",
-        "--channel",
-        "email",
-        "--received",
-        uk_today().isoformat(),
-        "--name",
-        "A Person",
-        "--email",
-        "a@example.com",
-    ]
-    _, first, _ = run_as_admin(register_dir, *args)
-    code, second, _ = run_as_admin(register_dir, *args)
+    _, first, _ = _log(register_dir, "--email", "a@example.com")
+    code, second, _ = _log(register_dir, "--email", "a@example.com")
     assert code == 0
     assert f"warning: {first.split()[0]}" in second and "same email" in second
 
 
 def test_log_refuses_a_date_before_the_register_existed_and_saves_nothing(register_dir: Path) -> None:
     last_year = (uk_today() - timedelta(days=400)).isoformat()
-    code, _, err = run_as_admin(
-        register_dir,
-        "requests",
-        "log",
-        "--type",
-        "access",
-        "--channel",
-        "post",
-        "--received",
-        last_year,
-        "--name",
-        "A Person",
-    )
+    code, _, err = _log(register_dir, received=last_year, kind="access")
     assert code == 1 and "register was created on" in err and "Traceback" not in err
     _, out, _ = run_as_admin(register_dir, "requests", "list", "--json")
     assert json.loads(out) == []
@@ -129,19 +97,7 @@ def test_import_eml_refuses_a_file_that_is_not_an_email(register_dir: Path, tmp_
 
 
 def test_due_lists_open_requests_with_their_countdown(register_dir: Path) -> None:
-    run_as_admin(
-        register_dir,
-        "requests",
-        "log",
-        "--type",
-        "access",
-        "--channel",
-        "email",
-        "--received",
-        uk_today().isoformat(),
-        "--name",
-        "A Person",
-    )
+    _log(register_dir)
     code, out, _ = run_as_admin(register_dir, "requests", "due", "--within", "40", "--json")
     [row] = json.loads(out)
     assert code == 0 and row["countdown"].endswith("working days left")
@@ -150,20 +106,7 @@ def test_due_lists_open_requests_with_their_countdown(register_dir: Path) -> Non
 
 
 def test_every_problem_with_a_logged_request_is_printed(register_dir: Path) -> None:
-    code, out, err = run_as_admin(
-        register_dir,
-        "requests",
-        "log",
-        "--type",
-        "access",
-        "--channel",
-        "email",
-        "--received",
-        (uk_today() + timedelta(days=3)).isoformat(),
-        "--name",
-        "A Person",
-        "--email",
-        "not-an-email",
-    )
+    future = (uk_today() + timedelta(days=3)).isoformat()
+    code, out, err = _log(register_dir, "--email", "not-an-email", received=future)
     assert code == 1 and out == ""
     assert "in the future" in err and "not a valid email address" in err
