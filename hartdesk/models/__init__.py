@@ -3,6 +3,7 @@
 from hartdesk.models.audit import AuditEntry
 from hartdesk.models.base import Base
 from hartdesk.models.clients import Address, Client, ConsentEvent, Contact, ContactPoint, Counter, PolicyAcceptance
+from hartdesk.models.documents import IssuedDocument
 from hartdesk.models.enums import (
     AddressKind,
     ClientKind,
@@ -45,6 +46,7 @@ __all__ = [
     "DpaStatus",
     "Invoice",
     "InvoiceStatus",
+    "IssuedDocument",
     "LawfulBasis",
     "Operator",
     "OperatorAccount",

@@ -206,6 +206,33 @@ class EventKind(LabelledEnum):
     REOPENED = "reopened"
 
 
+class DocumentKind(LabelledEnum):
+    DATA_REPORT = "data-report"
+    DPA = "dpa"
+    LETTER = "letter"
+
+
+class LetterKind(LabelledEnum):
+    ACKNOWLEDGEMENT = "acknowledgement"
+    IDENTITY_REQUEST = "identity-request"
+    CLARIFICATION_REQUEST = "clarification-request"
+    EXTENSION_NOTICE = "extension-notice"
+    REFUSAL = "refusal"
+    COMPLETION = "completion"
+    ERASURE_CONFIRMATION = "erasure-confirmation"
+    OPERATOR_NOTICE = "operator-notice"
+    COMPLAINT_ACKNOWLEDGEMENT = "complaint-acknowledgement"
+
+
+class Delivery(LabelledEnum):
+    """How a produced document left hartdesk."""
+
+    SAVED = "saved"
+    PRINTED = "printed"
+    EMAIL_DRAFT = "email-draft"
+    EMAIL_SENT = "email-sent"
+
+
 _LABEL_LIST: list[tuple[enum.Enum, str]] = [
     (ServiceKind.WEB_HOSTING, "Web hosting"),
     (ServiceKind.DOMAIN_REGISTRATION, "Domain registration"),
@@ -270,5 +297,14 @@ _LABEL_LIST: list[tuple[enum.Enum, str]] = [
     (EventKind.CLARIFICATION_REQUESTED, "Clarification asked for"),
     (EventKind.CLARIFICATION_RECEIVED, "Clarification received"),
     (EventKind.FORWARDED, "Forwarded to the controller"),
+    (DocumentKind.DATA_REPORT, "Data report"),
+    (DocumentKind.DPA, "Data processing agreement"),
+    (LetterKind.IDENTITY_REQUEST, "Request for identity evidence"),
+    (LetterKind.CLARIFICATION_REQUEST, "Request for clarification"),
+    (LetterKind.COMPLETION, "Completion (with the report enclosed)"),
+    (LetterKind.OPERATOR_NOTICE, "Notice to an operator (Art. 19)"),
+    (Delivery.SAVED, "Saved as a file"),
+    (Delivery.EMAIL_DRAFT, "Email draft"),
+    (Delivery.EMAIL_SENT, "Sent by email"),
 ]
 _LABELS: dict[tuple[type, str], str] = {(type(member), member.value): text for member, text in _LABEL_LIST}

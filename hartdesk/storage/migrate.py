@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, text
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD_REVISION = "0003_requests"
+HEAD_REVISION = "0004_documents"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
