@@ -23,7 +23,6 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplat
 
 from hartdesk.dates import format_uk_date
 from hartdesk.documents import theme
-from hartdesk.settings import Settings
 
 WINDOW_LEFT = 20 * mm
 WINDOW_TOP = 50 * mm  # from the top edge of the page
@@ -52,29 +51,6 @@ class Letterhead:
     def footer(self) -> str:
         ico = f" · ICO registration {self.ico_number}" if self.ico_number else ""
         return f"{self.name}{ico}"
-
-
-def letterhead_from(settings: Settings) -> Letterhead:
-    """The letterhead in the settings; a logo file that cannot be read is left out rather than stopping the document."""
-    logo = None
-    if settings.agency_logo.strip():
-        try:
-            with open(settings.agency_logo, "rb") as f:
-                logo = f.read(5 * 1024 * 1024)
-        except OSError:
-            logo = None
-    return Letterhead(
-        name=settings.agency_name,
-        address=settings.agency_address,
-        email=settings.agency_email,
-        phone=settings.agency_phone,
-        ico_number=settings.agency_ico_number,
-        logo=logo,
-    )
-
-
-def page_size(settings: Settings) -> tuple[float, float]:
-    return theme.LETTER if settings.page_size == "Letter" else theme.A4
 
 
 @dataclass(frozen=True)
