@@ -16,6 +16,9 @@ DEMO_SETTINGS = settings_mod.Settings(
     agency_address="Unit 4, Harbour Yard\nFalmouth\nTR11 2XX",
     agency_email="privacy@bracken.example",
     agency_ico_number="ZA123456",
+    agency_phone="01326 555 0142",
+    agency_contact_name="Morwenna Trelawny",
+    agency_contact_position="Director",
     privacy_policy_version="2026-1",
     terms_version="2025-2",
 )

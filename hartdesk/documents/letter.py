@@ -79,9 +79,9 @@ class LetterPage:
 
 def _fit(canv: Canvas, text: str, font: str, size: float, width: float) -> str:
     """``text`` shortened with an ellipsis so it fits ``width`` (an address line never runs out of the window)."""
-    if canv.stringWidth(text, font, size) <= width:
+    if theme.string_width(text, font, size) <= width:
         return text
-    while text and canv.stringWidth(text + "…", font, size) > width:
+    while text and theme.string_width(text + "…", font, size) > width:
         text = text[:-1]
     return text + "…"
 
@@ -102,23 +102,23 @@ def draw_first_page(canv: Canvas, page: LetterPage, pagesize: tuple[float, float
             pass
     right = width - theme.MARGIN
     canv.setFillColor(theme.TEXT_COLOUR)
-    canv.setFont(theme.FONT_BOLD, 12)
-    canv.drawRightString(right, top - 10, _fit(canv, head.name, theme.FONT_BOLD, 12, 90 * mm))
-    canv.setFont(theme.FONT, 8.5)
+    name = _fit(canv, head.name, theme.FONT_BOLD, 12, 90 * mm)
+    theme.draw_string(canv, right, top - 10, name, theme.FONT_BOLD, 12, right_aligned=True)
     canv.setFillColor(theme.MUTED_COLOUR)
     y = top - 22
     details = [*head.address_lines, head.phone, head.email]
     if head.ico_number:
         details.append(f"ICO registration {head.ico_number}")
     for line in [d for d in details if d][:6]:  # six lines end above the window
-        canv.drawRightString(right, y, _fit(canv, line, theme.FONT, 8.5, 90 * mm))
+        theme.draw_string(canv, right, y, _fit(canv, line, theme.FONT, 8.5, 90 * mm), theme.FONT, 8.5, True)
         y -= 10.5
 
     # The window: return address in small type, then the recipient.
     window_top = height - WINDOW_TOP
-    canv.setFont(theme.FONT, 6.5)
     back = ", ".join([head.name, *head.address_lines])
-    canv.drawString(WINDOW_LEFT, window_top + 3, _fit(canv, back, theme.FONT, 6.5, WINDOW_WIDTH))
+    theme.draw_string(
+        canv, WINDOW_LEFT, window_top + 3, _fit(canv, back, theme.FONT, 6.5, WINDOW_WIDTH), theme.FONT, 6.5
+    )
     canv.setFillColor(theme.TEXT_COLOUR)
     lines = [page.addressee.name]
     if page.for_post:
@@ -131,8 +131,8 @@ def draw_first_page(canv: Canvas, page: LetterPage, pagesize: tuple[float, float
     y = window_top - 12
     for i, line in enumerate(lines):
         font = theme.FONT_BOLD if i == 0 else theme.FONT
-        canv.setFont(font, 10)
-        canv.drawString(WINDOW_LEFT + 2 * mm, y, _fit(canv, line, font, 10, WINDOW_WIDTH - 4 * mm))
+        fitted = _fit(canv, line, font, 10, WINDOW_WIDTH - 4 * mm)
+        theme.draw_string(canv, WINDOW_LEFT + 2 * mm, y, fitted, font, 10)
         y -= 12.5
 
     # Date and references, right of the window.
@@ -143,7 +143,8 @@ def draw_first_page(canv: Canvas, page: LetterPage, pagesize: tuple[float, float
         canv.setFillColor(theme.MUTED_COLOUR)
         canv.drawString(x, y, label_text)
         canv.setFillColor(theme.TEXT_COLOUR)
-        canv.drawString(x + 32 * mm, y, _fit(canv, value, theme.FONT, 9.5, right - x - 32 * mm))
+        fitted = _fit(canv, value, theme.FONT, 9.5, right - x - 32 * mm)
+        theme.draw_string(canv, x + 32 * mm, y, fitted, theme.FONT, 9.5)
         y -= 13
     canv.restoreState()
 

@@ -38,6 +38,8 @@ FONT_BOLD = "DejaVuSans-Bold"
 FONT_ITALIC = "DejaVuSans-Oblique"
 FONT_BOLD_ITALIC = "DejaVuSans-BoldOblique"
 FONT_MONO = "DejaVuSansMono"
+# DejaVu has no Chinese, Japanese or Korean letters: text it cannot show is set in Droid Sans Fallback.
+FONT_FALLBACK = "DroidSansFallback"
 
 _FONT_FILES = {
     FONT: "DejaVuSans.ttf",
@@ -45,6 +47,7 @@ _FONT_FILES = {
     FONT_ITALIC: "DejaVuSans-Oblique.ttf",
     FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
     FONT_MONO: "DejaVuSansMono.ttf",
+    FONT_FALLBACK: "DroidSansFallbackFull.ttf",
 }
 
 TEXT_COLOUR = colors.HexColor("#1a1a1a")
@@ -55,6 +58,7 @@ SHADE_COLOUR = colors.HexColor("#f2f2f2")
 
 _register_lock = threading.Lock()
 _registered = False
+_covered: frozenset[int] = frozenset()  # the code points DejaVu Sans can show
 
 
 def fonts_dir() -> Path:
@@ -83,6 +87,8 @@ def register_fonts() -> None:
         pdfmetrics.registerFontFamily(
             FONT_MONO, normal=FONT_MONO, bold=FONT_MONO, italic=FONT_MONO, boldItalic=FONT_MONO
         )
+        global _covered
+        _covered = frozenset(pdfmetrics.getFont(FONT).face.charToGlyph)
         _registered = True
 
 
@@ -122,10 +128,48 @@ def table_style(*commands: tuple[Any, ...]) -> TableStyle:
     )
 
 
+def runs(text: str) -> list[tuple[bool, str]]:
+    """``text`` cut into runs DejaVu can show (True) and runs it cannot (False: set in the fallback font)."""
+    register_fonts()
+    out: list[tuple[bool, str]] = []
+    for char in text:
+        shown = ord(char) in _covered or char in "\n\t"
+        if out and out[-1][0] == shown:
+            out[-1] = (shown, out[-1][1] + char)
+        else:
+            out.append((shown, char))
+    return out
+
+
 def escape(text: str) -> str:
-    """Make any register string safe to put inside Paragraph markup; line breaks are kept."""
+    """Make any register string safe to put inside Paragraph markup; line breaks are kept, and letters DejaVu
+    lacks (Chinese, Japanese, Korean) are set in the fallback font."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _xml_escape(text).replace("\n", "<br/>")
+    parts = []
+    for shown, part in runs(text):
+        escaped = _xml_escape(part).replace("\n", "<br/>")
+        parts.append(escaped if shown else f'<font name="{FONT_FALLBACK}">{escaped}</font>')
+    return "".join(parts)
+
+
+def string_width(text: str, font_name: str, font_size: float) -> float:
+    """The width of ``text`` as :func:`draw_string` draws it (fallback runs measured in the fallback font)."""
+    return sum(
+        pdfmetrics.stringWidth(part, font_name if shown else FONT_FALLBACK, font_size) for shown, part in runs(text)
+    )
+
+
+def draw_string(
+    canv: Canvas, x: float, y: float, text: str, font_name: str, font_size: float, right_aligned: bool = False
+) -> None:
+    """``canv.drawString`` that switches to the fallback font for letters DejaVu lacks."""
+    if right_aligned:
+        x -= string_width(text, font_name, font_size)
+    for shown, part in runs(text):
+        font = font_name if shown else FONT_FALLBACK
+        canv.setFont(font, font_size)
+        canv.drawString(x, y, part)
+        x += pdfmetrics.stringWidth(part, font, font_size)
 
 
 def break_anywhere(text: str, font_name: str, font_size: float, width: float) -> str:
