@@ -547,6 +547,44 @@ def _eml_request(args: argparse.Namespace, today: date) -> Any:
     )
 
 
+def cmd_report(args: argparse.Namespace, io: Io) -> int:
+    from hartdesk import settings as settings_mod
+    from hartdesk.dates import uk_today
+    from hartdesk.models.enums import LetterKind
+    from hartdesk.privacy import produce
+
+    who = _sign_in(args, io)
+    # The PDF password is the line after the sign-in password (or the first line without --password-stdin).
+    pdf_password = io.read_line("the PDF password") if args.pdf_password_stdin else None
+    if pdf_password is not None and len(pdf_password) < 8:
+        raise ValidationError("Choose a PDF password of at least 8 characters.")
+    for_post = args.for_ == "post"
+    today = uk_today()
+    try:
+        with who.register.session() as session:
+            settings = settings_mod.load(session)
+            if args.report_kind == "data":
+                made = produce.make_data_report(
+                    session, args.client, settings, today, request_ref=args.request or "", for_post=for_post
+                )
+            elif args.report_kind == "dpa":
+                made = produce.make_dpa(session, args.client, settings, today, for_post=for_post)
+            else:
+                try:
+                    kind = LetterKind(args.letter_kind)
+                except ValueError:
+                    kinds = ", ".join(k.value for k in LetterKind)
+                    raise ValidationError(f"{args.letter_kind!r} is not a letter: use {kinds}.") from None
+                made = produce.make_letter(
+                    session, args.request, kind, settings, today, for_post=for_post, operator_id=args.operator
+                )
+            written = produce.save(session, who.username, made, args.out, pdf_password)
+        _emit(args, io, {"files": [str(p) for p in written], "title": made.title}, [str(p) for p in written])
+    finally:
+        who.lock()
+    return 0
+
+
 def cmd_deadline(args: argparse.Namespace, io: Io) -> int:
     from hartdesk.privacy.deadlines import Clock, DeadlineError, Period, compute
 
@@ -568,6 +606,10 @@ REQUEST_TYPES_HELP = (
     "access, rectification, erasure, restriction, portability, objection, withdraw-consent, complaint or other"
 )
 CHANNELS_HELP = "email, phone, post or in-person"
+LETTER_KINDS_HELP = (
+    "acknowledgement, identity-request, clarification-request, extension-notice, refusal, completion, "
+    "erasure-confirmation, operator-notice or complaint-acknowledgement"
+)
 
 
 def _request_type(text: str) -> Any:
@@ -724,6 +766,28 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--search", metavar="TEXT")
     r = _subcommand(req, "show", help="one request with its timeline")
     r.add_argument("ref", metavar="REF")
+
+    p = command("report", cmd_report, "produce a data report, a data processing agreement or a letter as a PDF")
+    reports = p.add_subparsers(dest="report_kind", required=True, parser_class=_Parser)
+    data = _subcommand(reports, "data", help="everything held about a client, with the JSON and CSV copies beside it")
+    data.add_argument("--client", required=True, metavar="REF")
+    data.add_argument("--request", metavar="REF", help="the access request it answers, e.g. R-2026-0042")
+    dpa = _subcommand(reports, "dpa", help="the data processing agreement for a client")
+    dpa.add_argument("--client", required=True, metavar="REF")
+    letter = _subcommand(reports, "letter", help="a letter about a request")
+    letter.add_argument("letter_kind", metavar="KIND", help=LETTER_KINDS_HELP)
+    letter.add_argument("--request", required=True, metavar="REF")
+    letter.add_argument("--operator", type=int, metavar="ID", help="the operator, for an operator-notice")
+    for each in (data, dpa, letter):
+        each.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+        each.add_argument(
+            "--for", dest="for_", choices=["post", "email"], default="post", help="post: the address in the window"
+        )
+        each.add_argument(
+            "--pdf-password-stdin",
+            action="store_true",
+            help="protect the PDF (AES-256) with the password on the next line of standard input",
+        )
 
     p = command("deadline", cmd_deadline, "print the statutory due date of a request (no register needed)")
     p.add_argument(

@@ -1,0 +1,247 @@
+"""Making a document and sending it on its way: the one path the command line and the screens share.
+
+``make_*`` builds the data from the register and renders the PDF — nothing is recorded, so a clerk can preview and
+change their mind. ``deliver`` records the document as produced *and* how it left (saved, printed, an email draft,
+sent by SMTP) in one transaction, on the request's timeline and in the audit log. A document that could not be
+delivered (the mail server refused it) is not recorded as sent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from hartdesk.documents import data_report, delivery, dpa, letters
+from hartdesk.errors import ValidationError
+from hartdesk.fileio import write_atomically
+from hartdesk.models.enums import Delivery, DocumentKind, LetterKind
+from hartdesk.privacy.letter_data import letter_data
+from hartdesk.register import documents as records
+from hartdesk.register.dpa_data import dpa_data
+from hartdesk.register.subject_data import subject_data
+from hartdesk.settings import Settings
+
+
+@dataclass(frozen=True)
+class Made:
+    """A rendered document, not yet recorded."""
+
+    kind: DocumentKind
+    title: str
+    filename: str  # suggested file name, e.g. "C-00042 data report.pdf"
+    pdf: bytes
+    recipient: str  # the addressee's name
+    email: str  # the addressee's email, when known
+    client_ref: str = ""
+    request_ref: str = ""
+    letter_kind: LetterKind | None = None
+    operator_id: int | None = None
+    version: str = ""
+    extras: tuple[tuple[str, bytes], ...] = field(default=())  # saved beside the PDF (the report's JSON and CSV)
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", text).strip()[:120] or "document"
+
+
+def make_data_report(
+    session: Session,
+    client_ref: str,
+    settings: Settings,
+    today: date,
+    *,
+    contact_id: int | None = None,
+    request_ref: str = "",
+    for_post: bool = True,
+) -> Made:
+    data = subject_data(
+        session, client_ref, settings, today, contact_id=contact_id, request_ref=request_ref, for_post=for_post
+    )
+    pdf = data_report.render_data_report(data, for_post)
+    json_bytes, csv_bytes = data_report.portable_copy(data)
+    stem = _safe_name(f"{data.client_ref} data report")
+    return Made(
+        kind=DocumentKind.DATA_REPORT,
+        title=f"Data report for {data.subject_name}",
+        filename=f"{stem}.pdf",
+        pdf=pdf,
+        recipient=data.addressee.name,
+        email=data.addressee.email,
+        client_ref=data.client_ref,
+        request_ref=request_ref,
+        extras=((data.json_filename, json_bytes), (data.csv_filename, csv_bytes)),
+    )
+
+
+def make_dpa(session: Session, client_ref: str, settings: Settings, today: date, *, for_post: bool = True) -> Made:
+    data = dpa_data(session, client_ref, settings, today, for_post=for_post)
+    return Made(
+        kind=DocumentKind.DPA,
+        title=data.title,
+        filename=f"{_safe_name(f'{data.client_ref} data processing agreement {data.version}')}.pdf",
+        pdf=dpa.render_dpa(data),
+        recipient=data.addressee.name,
+        email=data.addressee.email,
+        client_ref=data.client_ref,
+        version=data.version,
+    )
+
+
+def make_letter(
+    session: Session,
+    request_ref: str,
+    kind: LetterKind,
+    settings: Settings,
+    today: date,
+    *,
+    for_post: bool = True,
+    operator_id: int | None = None,
+) -> Made:
+    data = letter_data(session, request_ref, kind, settings, today, for_post=for_post, operator_id=operator_id)
+    return Made(
+        kind=DocumentKind.LETTER,
+        title=f"{kind.label}: {data.our_ref}",
+        filename=f"{_safe_name(f'{data.our_ref} {kind.label}')}.pdf",
+        pdf=letters.render_letter(data),
+        recipient=data.addressee.name,
+        email=data.addressee.email,
+        client_ref=data.client_ref,
+        request_ref=request_ref,
+        letter_kind=kind,
+        operator_id=operator_id,
+    )
+
+
+def _record(session: Session, actor: str, made: Made, encrypted: bool) -> int:
+    return records.record_issued(
+        session,
+        actor,
+        kind=made.kind,
+        title=made.title,
+        pdf=made.pdf,
+        client_ref=made.client_ref,
+        request_ref=made.request_ref,
+        operator_id=made.operator_id,
+        recipient=made.recipient,
+        version=made.version,
+        letter_kind=made.letter_kind,
+        encrypted=encrypted,
+    )
+
+
+def protected(made: Made, password: str | None) -> bytes:
+    """The PDF as it leaves: encrypted (AES-256) when a password is given."""
+    return made.pdf if not password else delivery.encrypt_pdf(made.pdf, password)
+
+
+def save(session: Session, actor: str, made: Made, path: Path, password: str | None = None) -> list[Path]:
+    """Write the PDF (and the report's JSON and CSV beside it) and record it; returns the files written.
+
+    The machine-readable copies are never encrypted files of their own: with a password they are only inside the
+    protected PDF, so nothing readable is left beside it.
+    """
+    written = [path]
+    try:
+        write_atomically(path, protected(made, password))
+        if not password:
+            for name, content in made.extras:
+                write_atomically(path.with_name(name), content)
+                written.append(path.with_name(name))
+    except OSError as exc:
+        raise ValidationError(f"{path} cannot be written: {exc.strerror or exc}.") from None
+    document_id = _record(session, actor, made, bool(password))
+    records.record_delivery(session, actor, document_id, Delivery.SAVED)
+    return written
+
+
+def printed(session: Session, actor: str, made: Made) -> int:
+    """Record that the document was sent to a printer (the screen prints it)."""
+    document_id = _record(session, actor, made, False)
+    records.record_delivery(session, actor, document_id, Delivery.PRINTED)
+    return document_id
+
+
+@dataclass(frozen=True)
+class EmailText:
+    to: str
+    subject: str
+    body: str
+
+
+def default_email(made: Made, settings: Settings, password_given: bool) -> EmailText:
+    """A short covering email; the password is never in it (the clerk tells it by phone)."""
+    lines = [
+        f"Dear {made.recipient},",
+        "",
+        f"Please find attached: {made.title}.",
+    ]
+    if password_given:
+        lines += ["", "The PDF is protected with a password. We will give you the password by phone."]
+    lines += ["", "Kind regards,", settings.agency_name]
+    return EmailText(made.email, f"{made.title} ({settings.agency_name})", "\n".join(lines))
+
+
+def email_draft(
+    session: Session, actor: str, made: Made, text: EmailText, settings: Settings, password: str | None = None
+) -> bytes:
+    """An .eml draft (X-Unsent: 1) with the PDF attached, recorded as an email draft."""
+    eml = delivery.eml_draft(
+        protected(made, password),
+        made.filename,
+        to=text.to,
+        sender=settings.smtp_sender or settings.agency_email,
+        subject=text.subject,
+        body=text.body,
+    )
+    document_id = _record(session, actor, made, bool(password))
+    records.record_delivery(session, actor, document_id, Delivery.EMAIL_DRAFT, text.to)
+    return eml
+
+
+def send(
+    session: Session,
+    actor: str,
+    made: Made,
+    text: EmailText,
+    settings: Settings,
+    smtp_password: str | None,
+    password: str | None = None,
+    **smtp_options: object,
+) -> int:
+    """Send through the SMTP server in settings; recorded as sent only once the server accepted it."""
+    if not settings.smtp_host.strip():
+        raise ValidationError(
+            "No mail (SMTP) server is set: fill it in under Settings, or save an email draft instead."
+        )
+    message = delivery.email_message(
+        protected(made, password),
+        made.filename,
+        to=text.to,
+        sender=settings.smtp_sender or settings.agency_email,
+        subject=text.subject,
+        body=text.body,
+    )
+    delivery.send_smtp(
+        message,
+        host=settings.smtp_host.strip(),
+        port=settings.smtp_port,
+        username=settings.smtp_username.strip(),
+        password=smtp_password or "",
+        starttls=settings.smtp_starttls,
+        timeout=float(settings.smtp_timeout_seconds),
+        **smtp_options,  # type: ignore[arg-type]  # the tests' ssl_context
+    )
+    document_id = _record(session, actor, made, bool(password))
+    records.record_delivery(session, actor, document_id, Delivery.EMAIL_SENT, text.to)
+    return document_id
+
+
+def letter_kinds_for(kinds: Sequence[LetterKind] = tuple(LetterKind)) -> list[LetterKind]:
+    """The letters offered for a request (the erasure and operator letters come with the erasure workflow)."""
+    later = (LetterKind.ERASURE_CONFIRMATION, LetterKind.OPERATOR_NOTICE)
+    return [k for k in kinds if k not in later]
