@@ -4,6 +4,7 @@ Measured in one run, one function per measurement:
 - ``bench_large_data_report``: the data report of one client with 200 services, 500 invoices and 50 requests (built
   through the register's own functions): ``subject_data`` (the register queries), ``render_data_report`` (reportlab
   and the embedded JSON/CSV) and ``portable_copy``, each and together, medians of 5 rounds. Target <= 1 s in all.
+- ``bench_dpa``: the DPA of the same client (every service in Annex II, its operators in Annex IV). Target <= 0.5 s.
 - ``bench_batch_of_reports``: 100 data reports for the 100 clients of a demo register, one after another, as a
   batch export would make them. Target <= 30 s.
 Each function takes a scratch folder and prints its own figures.
@@ -181,6 +182,29 @@ def bench_large_data_report(folder: Path) -> None:
     print(f"    subject_data {_ms(build)}, render_data_report {_ms(render)}, portable_copy {_ms(copy)}")
 
 
+def bench_dpa(folder: Path) -> None:
+    """The DPA of the same 200-service client (Annex II and IV built from every service). Target <= 500 ms."""
+    from hartdesk import settings as settings_mod
+    from hartdesk.documents.dpa import render_dpa
+    from hartdesk.register.dpa_data import dpa_data
+
+    reg = _new_register(folder / "register")
+    try:
+        ref = _large_client(reg)
+        with reg.session() as s:
+            settings = settings_mod.load(s)
+            build = _median(lambda: dpa_data(s, ref, settings, TODAY))
+            data = dpa_data(s, ref, settings, TODAY)
+            render = _median(lambda: render_dpa(data))
+            total = _median(lambda: render_dpa(dpa_data(s, ref, settings, TODAY)))
+    finally:
+        reg.close()
+    print(
+        f"  DPA for the same client: {_ms(total)} in all (target <= 500 ms); dpa_data {_ms(build)}, "
+        f"render_dpa {_ms(render)}"
+    )
+
+
 def bench_batch_of_reports(folder: Path, clients: int = 100) -> None:
     from sqlalchemy import select
 
@@ -224,4 +248,5 @@ if __name__ == "__main__":
     os.environ.setdefault("HARTDESK_HOME", tempfile.mkdtemp(prefix="bench-home-"))
     with tempfile.TemporaryDirectory() as tmp:
         bench_large_data_report(Path(tmp) / "large")
+        bench_dpa(Path(tmp) / "dpa")
         bench_batch_of_reports(Path(tmp) / "batch")
