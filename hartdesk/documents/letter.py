@@ -115,10 +115,10 @@ def draw_first_page(canv: Canvas, page: LetterPage, pagesize: tuple[float, float
 
     # The window: return address in small type, then the recipient.
     window_top = height - WINDOW_TOP
-    back = ", ".join([head.name, *head.address_lines])
-    theme.draw_string(
-        canv, WINDOW_LEFT, window_top + 3, _fit(canv, back, theme.FONT, 6.5, WINDOW_WIDTH), theme.FONT, 6.5
-    )
+    if page.for_post:  # the return address Royal Mail asks for; an email attachment has no envelope
+        back = ", ".join([head.name, *head.address_lines])
+        fitted = _fit(canv, back, theme.FONT, 6.5, WINDOW_WIDTH)
+        theme.draw_string(canv, WINDOW_LEFT, window_top + 3, fitted, theme.FONT, 6.5)
     canv.setFillColor(theme.TEXT_COLOUR)
     lines = [page.addressee.name]
     if page.for_post:

@@ -1,4 +1,5 @@
-"""One client's record: details, contacts and addresses, services, invoices, consent, who holds what, and activity.
+"""One client's record: details, contacts and addresses, services, invoices, consent, who holds what, the documents
+made for the client (with a data report or a data processing agreement made from here), and activity.
 
 The dialog reads everything in one task (one session) and shows it tab by tab; every change made from here (status,
 consent, services, an edit) runs as a serial task, reloads the record and emits ``client_changed`` so that the list
@@ -11,7 +12,7 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal, Slot
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from hartdesk import settings as settings_mod
 from hartdesk.errors import HartdeskError
 from hartdesk.models import ClientStatus, ConsentChange, InvoiceStatus, PolicyDocument, TransferSafeguard
+from hartdesk.models.enums import DocumentKind
 from hartdesk.register import clients, fields, services
 from hartdesk.register.clients import (
     AcceptanceView,
@@ -39,6 +41,7 @@ from hartdesk.register.clients import (
     InvoiceView,
     ServiceView,
 )
+from hartdesk.register.documents import DocumentRow, list_documents
 from hartdesk.register.whoholds import Disclosure, HeldCategory, WhoHoldsWhat, who_holds_what
 from hartdesk.security import audit
 from hartdesk.security.audit import AuditRow
@@ -60,6 +63,9 @@ from hartdesk.ui.widgets import (
     table_with_buttons,
     value_label,
 )
+
+if TYPE_CHECKING:
+    from hartdesk.ui.document_dialog import DocumentDialog, Maker
 
 STATUS_COLOURS = {
     ClientStatus.ACTIVE: ("#1b6e2b", "#e3f4e6"),
@@ -100,6 +106,7 @@ class ClientRecord:
     detail: ClientDetail
     holds: WhoHoldsWhat
     settings: Settings
+    documents: list[DocumentRow]
 
 
 def read_record(who: Any, ref: str, today: date) -> ClientRecord:
@@ -108,7 +115,8 @@ def read_record(who: Any, ref: str, today: date) -> ClientRecord:
         settings = settings_mod.load(session)
         detail = clients.get_client(session, ref)
         holds = who_holds_what(session, detail.ref, settings, today)
-    return ClientRecord(detail, holds, settings)
+        documents = list_documents(session, client_ref=detail.ref)
+    return ClientRecord(detail, holds, settings, documents)
 
 
 # --- the dialog -------------------------------------------------------------------------------------------------------
@@ -144,13 +152,25 @@ class ClientDetailDialog(RecordWindow[ClientRecord]):
         self.tabs.addTab(self._build_invoices_tab(), "&Invoices")
         self.tabs.addTab(self._build_consent_tab(), "Co&nsent")
         self.tabs.addTab(self._build_holds_tab(), "&Who holds what")
+        self.tabs.addTab(self._build_documents_tab(), "Doc&uments")
         self.tabs.addTab(self._build_activity_tab(), "Ac&tivity")
 
         self.edit_button = named(QPushButton("&Edit…"), "edit_button")
         self.edit_button.setToolTip("Change the client's details, contacts and addresses (Ctrl+E)")
         self.edit_button.setAutoDefault(False)
+        self.report_button = named(QPushButton("D&ata report…"), "report_button")
+        self.report_button.setToolTip("Everything we hold about the client, as a PDF with JSON and CSV copies")
+        self.dpa_button = named(QPushButton("Data processing agree&ment…"), "dpa_button")
+        self.dpa_button.setToolTip("The data processing agreement for the services we run for the client")
+        for button in (self.report_button, self.dpa_button):
+            button.setAutoDefault(False)
+        self.report_button.clicked.connect(self._on_report_button_clicked)
+        self.dpa_button.clicked.connect(self._on_dpa_button_clicked)
         bottom = QHBoxLayout()
         bottom.addWidget(self.edit_button)
+        bottom.addSpacing(12)
+        bottom.addWidget(self.report_button)
+        bottom.addWidget(self.dpa_button)
         bottom.addStretch(1)
         bottom.addWidget(self.buttons)
 
@@ -194,7 +214,7 @@ class ClientDetailDialog(RecordWindow[ClientRecord]):
         )
         self.suspend_button = named(QPushButton("Sus&pend…"), "suspend_button")
         self.suspend_button.setToolTip("Stop the client's services for now (for example unpaid invoices)")
-        self.close_account_button = named(QPushButton("Close &account…"), "close_account_button")
+        self.close_account_button = named(QPushButton("&Close account…"), "close_account_button")
         self.close_account_button.setToolTip("The client has left; their data is kept for the retention periods")
         self.reopen_button = named(QPushButton("&Reopen…"), "reopen_button")
         self.reopen_button.setToolTip("Make the client active again")
@@ -375,6 +395,18 @@ class ClientDetailDialog(RecordWindow[ClientRecord]):
         column.addWidget(self.recipients_table, 1)
         return page
 
+    def _build_documents_tab(self) -> QWidget:
+        from hartdesk.ui.screens.documents import document_columns
+
+        self.documents_model: ListModel[DocumentRow] = ListModel(document_columns(with_client=False), self)
+        self.documents_table = self.list_table("documents_table", self.documents_model)
+        self.signed_button = named(QPushButton("Record si&gned copy…"), "signed_button")
+        self.signed_button.setToolTip("Keep the scan of the data processing agreement that came back signed")
+        self.signed_button.clicked.connect(self._on_signed_button_clicked)
+        self.documents_table.selectionModel().selectionChanged.connect(self._set_actions_enabled)
+        self.documents_model.modelReset.connect(self._set_actions_enabled)
+        return table_with_buttons(self.documents_table, self.signed_button)
+
     def _build_activity_tab(self) -> QWidget:
         self.activity_model = AuditTableModel(self.ctx.tasks, self._load_activity, self)
         self.activity_table = make_list_table(
@@ -458,6 +490,15 @@ class ClientDetailDialog(RecordWindow[ClientRecord]):
         )
         self.categories_model.set_rows(holds.categories)
         self.recipients_model.set_rows(holds.recipients)
+        self._show_documents(record.documents)
+
+    def _show_documents(self, documents: list[DocumentRow]) -> None:
+        """The documents, the one chosen before still chosen."""
+        chosen = self.selected_document()
+        self.documents_model.set_rows(documents)
+        ids = [d.id for d in documents]
+        if chosen is not None and chosen.id in ids:
+            self.documents_table.selectRow(ids.index(chosen.id))
 
     # --- what can be done ----------------------------------------------------------------------------------------
 
@@ -477,6 +518,14 @@ class ClientDetailDialog(RecordWindow[ClientRecord]):
         selected = self.selected_service() is not None
         self.edit_service_button.setEnabled(editable and selected)
         self.delete_service_button.setEnabled(editable and selected)
+        self.report_button.setEnabled(editable)
+        self.dpa_button.setEnabled(editable)
+        document = self.selected_document()
+        self.signed_button.setEnabled(document is not None and document.kind is DocumentKind.DPA)
+
+    def selected_document(self) -> DocumentRow | None:
+        rows = self.documents_table.selectionModel().selectedRows()
+        return self.documents_model.row_at(rows[0]) if rows else None
 
     def selected_service(self) -> ServiceView | None:
         rows = self.services_table.selectionModel().selectedRows()
@@ -503,6 +552,43 @@ class ClientDetailDialog(RecordWindow[ClientRecord]):
         if self.record is None or not self.edit_button.isEnabled():
             return
         self._open_child(ClientFormDialog(self.ctx, self.ref, self), self._changed)
+
+    # --- documents -----------------------------------------------------------------------------------------------
+
+    def open_document(self, title: str, maker: Maker) -> DocumentDialog:
+        """The document dialog for ``maker`` (not modal); the documents shown are read again after each delivery."""
+        from hartdesk.ui.document_dialog import DocumentDialog
+
+        dialog = DocumentDialog(self.ctx, title, maker, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.delivered.connect(lambda _text: self._changed())
+        dialog.show()
+        return dialog
+
+    @Slot()
+    def _on_report_button_clicked(self) -> None:
+        from hartdesk.ui.document_dialog import data_report_maker
+
+        if self.record is not None and self.report_button.isEnabled():
+            d = self.record.detail
+            self.open_document(f"Data report — {d.ref} {d.name}", data_report_maker(d.ref))
+
+    @Slot()
+    def _on_dpa_button_clicked(self) -> None:
+        from hartdesk.ui.document_dialog import dpa_maker
+
+        if self.record is not None and self.dpa_button.isEnabled():
+            d = self.record.detail
+            self.open_document(f"Data processing agreement — {d.ref} {d.name}", dpa_maker(d.ref))
+
+    @Slot()
+    def _on_signed_button_clicked(self) -> None:
+        from hartdesk.ui.document_dialog import SignedCopyDialog
+
+        document = self.selected_document()
+        if document is None or document.kind is not DocumentKind.DPA:
+            return
+        self._open_child(SignedCopyDialog(self.ctx, document, self), self._changed)
 
     # --- status --------------------------------------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ def screen_classes() -> list[type[Screen]]:
     """Every screen of the sidebar, in order; later issues add theirs here."""
     from hartdesk.ui.screens.audit import AuditScreen
     from hartdesk.ui.screens.clients import ClientsScreen
+    from hartdesk.ui.screens.documents import DocumentsScreen
     from hartdesk.ui.screens.home import HomeScreen
     from hartdesk.ui.screens.operators import OperatorsScreen
     from hartdesk.ui.screens.requests import RequestsScreen
@@ -61,6 +62,7 @@ def screen_classes() -> list[type[Screen]]:
         HomeScreen,
         ClientsScreen,
         RequestsScreen,
+        DocumentsScreen,
         ServicesScreen,
         OperatorsScreen,
         StaffScreen,

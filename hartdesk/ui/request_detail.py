@@ -4,8 +4,10 @@ checked, everything that happened (the timeline), the files kept with it, and th
 The window reads the request in one task (one session). The due date, its countdown and the explanation come from
 the domain (:mod:`hartdesk.privacy.requests`, which uses :mod:`hartdesk.privacy.deadlines`); nothing is computed here
 but the words around them. Each action opens its small dialog (:mod:`hartdesk.ui.request_actions`); once it is
-written the window reads the request again and tells whoever opened it (``on_changed``). It is not modal, Esc
-closes it, and there is one window per request: opening a request that is already open raises its window.
+written the window reads the request again and tells whoever opened it (``on_changed``). A letter to the requester
+(or, for an access or portability request, the client's data report) is made in the document dialog; once it is
+saved, printed or emailed it is on the timeline. It is not modal, Esc closes it, and there is one window per request:
+opening a request that is already open raises its window.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QMenu,
     QPushButton,
     QScrollArea,
     QTabWidget,
@@ -38,7 +41,7 @@ from PySide6.QtWidgets import (
 from hartdesk import settings as settings_mod
 from hartdesk.dates import format_short_date
 from hartdesk.errors import HartdeskError, ValidationError
-from hartdesk.models.enums import EventKind, RequestRole, RequestStatus, RequestType
+from hartdesk.models.enums import EventKind, LetterKind, RequestChannel, RequestRole, RequestStatus, RequestType
 from hartdesk.privacy import attachments as attachments_mod
 from hartdesk.privacy import requests as rq
 from hartdesk.privacy.deadlines import working_days_left
@@ -53,6 +56,7 @@ from hartdesk.ui.widgets import OK_STYLE, FlowLayout, named, scrolling, show_mes
 
 if TYPE_CHECKING:
     from hartdesk.security.signin import SignedIn
+    from hartdesk.ui.document_dialog import DocumentDialog, Maker
 
 
 # (text colour, background) of the due-date panel, by urgency; dark enough on their tint to read (WCAG AA).
@@ -63,6 +67,7 @@ URGENCY_COLOURS = {
     Urgency.OK: ("#1b5e2b", "#e3f4e6"),
 }
 CLOSED_COLOURS = ("#3d3d3d", "#ececec")
+REPORT_TYPES = (RequestType.ACCESS, RequestType.PORTABILITY)  # the requests a data report answers
 URGENCY_WORDS = {Urgency.OVERDUE: "Overdue", Urgency.SOON: "Due soon", Urgency.OK: "On time"}
 STATUS_COLOURS = {
     RequestStatus.NEW: ("#1f4e79", "#e1ecf7"),
@@ -322,7 +327,24 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
         self.actions_box = named(QWidget(), "actions_box")
         self.actions_layout = FlowLayout(self.actions_box, h_spacing=8, v_spacing=6)
         self.actions_layout.setContentsMargins(0, 0, 0, 0)
+
+        # --- the documents made from it --------------------------------------------------------------------------
+        self.letter_button = named(QPushButton("Letter to t&he requester…"), "letter_button")
+        self.letter_button.setToolTip("Make a letter to the requester about this request, to preview and send")
+        self.letter_menu = named(QMenu(self.letter_button), "letter_menu")
+        self.letter_button.setMenu(self.letter_menu)
+        self.letter_menu.aboutToShow.connect(self._fill_letter_menu)
+        self.report_button = named(QPushButton("Data rep&ort…"), "report_button")
+        self.report_button.setToolTip("Everything we hold about the client, for this request")
+        self.report_button.clicked.connect(self._on_report_button_clicked)
+        documents_row = QHBoxLayout()
+        documents_row.setContentsMargins(0, 0, 0, 0)
+        for button in (self.letter_button, self.report_button):
+            button.setAutoDefault(False)
+            documents_row.addWidget(button)
+        documents_row.addSpacing(16)
         bottom = QHBoxLayout()
+        bottom.addLayout(documents_row)
         bottom.addWidget(self.actions_box, 1)
         bottom.addWidget(self.buttons, 0, Qt.AlignmentFlag.AlignBottom)
 
@@ -586,6 +608,57 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
         chosen = self.selected_attachment() is not None
         self.save_attachment_button.setEnabled(chosen)
         self.open_attachment_button.setEnabled(chosen)
+        d = self.record.detail if self.record is not None else None
+        self.letter_button.setEnabled(d is not None)
+        self.report_button.setVisible(d is None or d.kind in REPORT_TYPES)
+        self.report_button.setEnabled(d is not None and bool(d.client_ref))
+        if d is not None and not d.client_ref:
+            self.report_button.setToolTip("Link the requester to a client first: a data report is made from a client")
+        else:
+            self.report_button.setToolTip("Everything we hold about the client, for this request")
+
+    # --- documents -----------------------------------------------------------------------------------------------
+
+    def _fill_letter_menu(self) -> None:
+        """One item per letter the request can have (the domain says which fit its state when one is made)."""
+        from hartdesk.privacy.produce import letter_kinds_for
+
+        self.letter_menu.clear()
+        for kind in letter_kinds_for():
+            action = self.letter_menu.addAction(kind.label)
+            action.setObjectName(f"letter_{kind.value.replace('-', '_')}")
+            action.triggered.connect(lambda _checked=False, k=kind: self.make_letter(k))
+
+    def open_document(self, title: str, maker: Maker) -> DocumentDialog:
+        """The document dialog for ``maker`` (not modal), for post when the request came by post, else for email;
+        the timeline is read again after each delivery."""
+        from hartdesk.ui.document_dialog import DocumentDialog
+
+        self._say("")
+        by_post = self.record is not None and self.record.detail.channel is RequestChannel.POST
+        dialog = DocumentDialog(self.ctx, title, maker, self, for_post=by_post)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.delivered.connect(lambda _text: self._changed())
+        dialog.show()
+        return dialog
+
+    def make_letter(self, kind: LetterKind) -> DocumentDialog | None:
+        from hartdesk.ui.document_dialog import letter_maker
+
+        if self.record is None:
+            return None
+        return self.open_document(f"{kind.label} — {self.ref}", letter_maker(self.ref, kind))
+
+    @Slot()
+    def _on_report_button_clicked(self) -> None:
+        from hartdesk.ui.document_dialog import data_report_maker
+
+        d = self.record.detail if self.record is not None else None
+        if d is None or not d.client_ref or d.kind not in REPORT_TYPES:
+            return
+        self.open_document(
+            f"Data report — {d.client_ref} for {d.ref}", data_report_maker(d.client_ref, request_ref=d.ref)
+        )
 
     def selected_attachment(self) -> AttachmentView | None:
         rows = self.attachments_table.selectionModel().selectedRows()

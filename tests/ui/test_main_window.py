@@ -18,6 +18,7 @@ from hartdesk.ui.context import AppContext
 from hartdesk.ui.main_window import LOCKED_PAGE, WORKSPACE_PAGE, MainWindow
 from hartdesk.ui.screens.audit import AuditScreen
 from hartdesk.ui.screens.clients import ClientsScreen
+from hartdesk.ui.screens.documents import DocumentsScreen
 from hartdesk.ui.screens.home import HomeScreen
 from hartdesk.ui.screens.operators import OperatorsScreen
 from hartdesk.ui.screens.requests import RequestsScreen
@@ -29,7 +30,7 @@ from tests.conftest import ADMIN, ADMIN_PASSWORD, AGENCY_NAME, STAFF, STAFF_PASS
 from tests.ui.helpers import FakeClock, OpenMainWindow
 
 MakeWindow = Callable[..., MainWindow]
-STAFF_SCREENS = [HomeScreen, ClientsScreen, RequestsScreen, ServicesScreen, OperatorsScreen]
+STAFF_SCREENS = [HomeScreen, ClientsScreen, RequestsScreen, DocumentsScreen, ServicesScreen, OperatorsScreen]
 ADMIN_SCREENS = [*STAFF_SCREENS, StaffScreen, AuditScreen, SettingsScreen]
 
 
@@ -67,9 +68,19 @@ def screen_types(window: MainWindow) -> list[type]:
 def test_admin_sees_every_screen(make_window: MakeWindow) -> None:
     window = make_window(ADMIN, ADMIN_PASSWORD)
     assert screen_types(window) == ADMIN_SCREENS
-    assert window.sidebar.count() == 8
+    assert window.sidebar.count() == 9
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
-    assert titles == ["Home", "Clients", "Requests", "Services", "Operators", "Staff", "Audit log", "Settings"]
+    assert titles == [
+        "Home",
+        "Clients",
+        "Requests",
+        "Documents",
+        "Services",
+        "Operators",
+        "Staff",
+        "Audit log",
+        "Settings",
+    ]
     assert "Alice Admin" in window.who_label.text() and "administrator" in window.who_label.text()
 
 
@@ -80,6 +91,7 @@ def test_staff_do_not_see_admin_screens(make_window: MakeWindow) -> None:
         "Home",
         "Clients",
         "Requests",
+        "Documents",
         "Services",
         "Operators",
     ]
@@ -100,12 +112,14 @@ def test_home_shows_agency_person_and_register(make_window: MakeWindow) -> None:
 def test_ctrl_number_jumps_to_a_screen(qtbot, make_window: MakeWindow) -> None:
     window = make_window(ADMIN, ADMIN_PASSWORD)
     activate(qtbot, window)
-    qtbot.keyClick(window.sidebar, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.current_screen(), AuditScreen)
     qtbot.keyClick(window.sidebar, Qt.Key.Key_Up)
     assert isinstance(window.current_screen(), StaffScreen)
     qtbot.keyClick(window.sidebar, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.current_screen(), RequestsScreen)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.current_screen(), DocumentsScreen)
 
 
 def test_the_audit_log_fits_a_900_by_600_window(qtbot, make_window: MakeWindow) -> None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import keyring
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from hartdesk.security import audit
 from hartdesk.security.signin import SignedIn, sign_in
 from hartdesk.storage.backup import write_backup
-from hartdesk.ui.screens.settings import BackupDialog, RestoreDialog, SettingsScreen
+from hartdesk.ui.screens.settings import BackupDialog, RestoreDialog, SettingsScreen, SmtpPasswordSetDialog
 from tests.conftest import ADMIN, ADMIN_PASSWORD, AGENCY_NAME
 from tests.ui.helpers import OpenScreen, open_child
 
@@ -205,3 +206,102 @@ def test_record_keeping_settings_are_saved_and_a_bad_year_end_is_refused(
         "12-31",
         "2026-2",
     )
+
+
+def test_document_and_email_settings_are_saved(
+    qtbot, screen: SettingsScreen, signed_in_admin: SignedIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"\x89PNG\r\n\x1a\n")
+    wording = tmp_path / "wording"
+    wording.mkdir()
+    assert screen.page_size_combo.currentData() == "A4"
+    assert screen.measures_edit.toPlainText().startswith("Encryption:")  # hartdesk's words until the agency's own
+    retype(qtbot, screen.phone_edit, "01872 555 010")
+    retype(qtbot, screen.contact_name_edit, "Morwenna Trelawny")
+    retype(qtbot, screen.contact_position_edit, "Director")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(logo), ""))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(wording))
+    qtbot.mouseClick(screen.logo_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.wording_button, Qt.MouseButton.LeftButton)
+    screen.page_size_combo.setFocus()
+    qtbot.keyClick(screen.page_size_combo, Qt.Key.Key_Down)
+    screen.ico_contact_edit.setFocus()
+    screen.ico_contact_edit.selectAll()
+    qtbot.keyClick(screen.ico_contact_edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(screen.ico_contact_edit, "Information Commissioner's Office")
+    qtbot.keyClick(screen.ico_contact_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(screen.ico_contact_edit, "Manchester")
+    retype(qtbot, screen.dpa_version_edit, "2.1")
+    retype(qtbot, screen.notice_spin.lineEdit(), "45")
+    retype(qtbot, screen.smtp_host_edit, "smtp.pemberton.example")
+    retype(qtbot, screen.smtp_port_spin.lineEdit(), "2525")
+    retype(qtbot, screen.smtp_username_edit, "office")
+    retype(qtbot, screen.smtp_sender_edit, "privacy@pemberton.example")
+    qtbot.mouseClick(screen.smtp_starttls_check, Qt.MouseButton.LeftButton)
+    retype(qtbot, screen.smtp_timeout_spin.lineEdit(), "30")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert screen.status_label.text() == "Saved."
+
+    saved = signed_in_admin.settings()
+    assert (saved.agency_phone, saved.agency_contact_name, saved.agency_contact_position) == (
+        "01872 555 010",
+        "Morwenna Trelawny",
+        "Director",
+    )
+    assert (saved.agency_logo, saved.wording_folder, saved.page_size) == (str(logo), str(wording), "Letter")
+    assert saved.ico_contact == "Information Commissioner's Office\nManchester"
+    assert (saved.dpa_version, saved.subprocessor_notice_days) == ("2.1", 45)
+    assert (saved.smtp_host, saved.smtp_port, saved.smtp_username, saved.smtp_sender) == (
+        "smtp.pemberton.example",
+        2525,
+        "office",
+        "privacy@pemberton.example",
+    )
+    assert (saved.smtp_starttls, saved.smtp_timeout_seconds) == (False, 30)
+
+
+def test_a_bad_sender_or_a_missing_logo_is_refused(qtbot, screen: SettingsScreen, signed_in_admin: SignedIn) -> None:
+    retype(qtbot, screen.smtp_sender_edit, "privacy@@pemberton")
+    retype(qtbot, screen.logo_edit, "/nowhere/logo.png")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert "'Send emails from' is not a valid email address" in screen.status_label.text()
+    assert "There is no logo file /nowhere/logo.png" in screen.status_label.text()
+    assert signed_in_admin.settings().smtp_sender == ""
+
+
+def test_the_mail_server_password_goes_to_the_keyring(qtbot, screen: SettingsScreen, signed_in_admin: SignedIn) -> None:
+    from keyring.backends import fail
+
+    from tests.ui.test_document_dialog import MemoryKeyring
+
+    before = keyring.get_keyring()
+    try:
+        qtbot.mouseClick(screen.smtp_password_button, Qt.MouseButton.LeftButton)
+        assert screen.smtp_status.text() == "Fill in the SMTP user name first."
+
+        retype(qtbot, screen.smtp_username_edit, "office")
+        keyring.set_keyring(fail.Keyring())
+        qtbot.mouseClick(screen.smtp_password_button, Qt.MouseButton.LeftButton)
+        dialog = open_child(screen, SmtpPasswordSetDialog)
+        qtbot.keyClicks(dialog.password_edit, "mail-secret")
+        qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+        assert dialog.isVisible()
+        assert "system keyring, where hartdesk keeps the mail server's password, is not available" in (
+            dialog.error_label.text()
+        )
+        dialog.reject()
+
+        memory = MemoryKeyring()
+        keyring.set_keyring(memory)
+        qtbot.mouseClick(screen.smtp_password_button, Qt.MouseButton.LeftButton)
+        dialog = open_child(screen, SmtpPasswordSetDialog)
+        qtbot.keyClicks(dialog.password_edit, "mail-secret")
+        qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+        assert not dialog.isVisible()
+        assert screen.smtp_status.text() == "The password is kept in the keyring."
+        register_id = signed_in_admin.register.register_id
+        assert memory.secrets == {(f"hartdesk:{register_id}", "smtp:office"): "mail-secret"}
+        assert "mail-secret" not in json.dumps([r.details for r in audit_rows(signed_in_admin, "settings.changed")])
+    finally:
+        keyring.set_keyring(before)

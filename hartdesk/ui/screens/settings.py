@@ -1,5 +1,6 @@
 """The Settings screen (administrators): agency details, bank holidays and how a privacy request's time limit is
-counted, locking and TOTP policy; backups."""
+counted, locking and TOTP policy, what documents say and how they are emailed (the mail server's password goes to the
+keyring, never to the register); backups."""
 
 from __future__ import annotations
 
@@ -42,11 +43,13 @@ from hartdesk.ui.widgets import (
     WARNING_STYLE,
     PasswordField,
     WorkDialog,
+    align_form_labels,
     email_problem,
     scrolling,
 )
 
 BACKUP_FILTER = f"hartdesk backups (*{backup.BACKUP_SUFFIX});;All files (*)"
+LOGO_FILTER = "Pictures (*.png *.jpg *.jpeg);;All files (*)"
 ICO_WARNING = (
     "This does not look like an ICO registration number (a Z followed by seven characters, for example "
     "Z1234567). Check the ICO's register of fee payers; you can still save it."
@@ -135,6 +138,45 @@ class RestoreDialog(WorkDialog):
         if message and focus is None:
             self.password_edit.selectAll()
             self.password_edit.setFocus()
+
+
+class SmtpPasswordSetDialog(WorkDialog):
+    """The mail server's password, kept in this computer's keyring (never in the register); empty forgets it."""
+
+    def __init__(self, ctx: AppContext, username: str, host: str, parent: QWidget | None = None) -> None:
+        WorkDialog.__init__(self, ctx, "Mail server password", "&Keep", parent)
+        self.setObjectName("smtp_password_set_dialog")
+        self.setMinimumWidth(460)
+        self.username = username
+        self.kept = False
+        where = f" on {host}" if host else ""
+        intro = QLabel(
+            f"The password of {username}{where}. It is kept in this computer's keyring, never in the register, "
+            "and used when a document is sent by email. Leave it empty to forget the one kept."
+        )
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro.setWordWrap(True)
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("smtp_password_edit")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.addRow("&Password:", self.password_edit)
+        self.layout_.addWidget(intro)
+        self.layout_.addLayout(form)
+        self.finish_layout()
+        self.password_edit.setFocus()
+
+    def submit(self) -> None:
+        from hartdesk.security.smtp_secret import set_smtp_password
+
+        register_id, username, password = self.ctx.who.register.register_id, self.username, self.password_edit.text()
+
+        def done(_: object) -> None:
+            self.kept = bool(password)
+            self.password_edit.clear()
+            self.accept()
+
+        self.run_work(lambda: set_smtp_password(register_id, username, password), done, serial=False)
 
 
 class SettingsScreen(Screen):
@@ -241,6 +283,84 @@ class SettingsScreen(Screen):
         )
         records_form.addRow("Current &terms of service:", self.terms_version_edit)
 
+        # --- documents --------------------------------------------------------------------------------------
+        self.phone_edit = _line("agency_phone_edit", 40, "01872 000000")
+        self.contact_name_edit = _line("contact_name_edit", 200, "the person who signs letters and agreements")
+        self.contact_position_edit = _line("contact_position_edit", 200, "for example Director")
+        self.logo_edit = _line("logo_edit", 1000, "empty: no logo")
+        self.logo_button = QPushButton("Choose…")
+        self.logo_button.setObjectName("logo_button")
+        self.page_size_combo = QComboBox()
+        self.page_size_combo.setObjectName("page_size_combo")
+        for code, name in settings_mod.PAGE_SIZES.items():
+            self.page_size_combo.addItem(name, code)
+        self.ico_contact_edit = _text_box("ico_contact_edit", 4)
+        self.dpa_version_edit = _line("dpa_version_edit", 20, "1.0")
+        self.dpa_version_edit.setMaximumWidth(120)
+        self.notice_spin = QSpinBox()
+        self.notice_spin.setObjectName("subprocessor_notice_spin")
+        self.notice_spin.setRange(1, 365)
+        self.notice_spin.setSuffix(" days")
+        self.measures_edit = _text_box("security_measures_edit", 8)
+        self.wording_edit = _line("wording_folder_edit", 1000, "empty: hartdesk's own wording")
+        self.wording_button = QPushButton("Choose…")
+        self.wording_button.setObjectName("wording_button")
+        documents = QGroupBox("Documents")
+        documents_form = QFormLayout(documents)
+        documents_form.addRow(_mnemonic(label("agency_phone"), "o"), self.phone_edit)
+        documents_form.addRow(label("agency_contact_name") + ":", self.contact_name_edit)
+        documents_form.addRow(label("agency_contact_position") + ":", self.contact_position_edit)
+        documents_form.addRow(label("agency_logo") + ":", _with_button(self.logo_edit, self.logo_button))
+        documents_form.addRow(
+            _mnemonic(label("page_size"), "z"), _beside(self.page_size_combo, _hint("of every document made"))
+        )
+        documents_form.addRow(_mnemonic(label("ico_contact"), "m"), self.ico_contact_edit)
+        documents_form.addRow(
+            _mnemonic(label("dpa_version"), "D"),
+            _beside(self.dpa_version_edit, _hint("a new version is offered to every client")),
+        )
+        documents_form.addRow(
+            label("subprocessor_notice_days").replace(" (days)", "") + ":",
+            _beside(self.notice_spin, _hint("before a new sub-processor starts (in the DPA)")),
+        )
+        documents_form.addRow(_mnemonic(label("security_measures"), "y"), self.measures_edit)
+        documents_form.addRow("Own wording folder:", _with_button(self.wording_edit, self.wording_button))
+        documents_form.addRow("", _hint("Letters and DPA clauses there replace hartdesk's, file by file."))
+
+        # --- email ------------------------------------------------------------------------------------------
+        self.smtp_host_edit = _line("smtp_host_edit", 200, "smtp.example.co.uk")
+        self.smtp_port_spin = QSpinBox()
+        self.smtp_port_spin.setObjectName("smtp_port_spin")
+        self.smtp_port_spin.setRange(1, 65535)
+        self.smtp_username_edit = _line("smtp_username_edit", 200, "the user name at the mail server")
+        self.smtp_sender_edit = _line("smtp_sender_edit", 200, "privacy@example.co.uk (empty: the contact email)")
+        self.smtp_starttls_check = QCheckBox(label("smtp_starttls") + " (encrypt the connection before signing in)")
+        self.smtp_starttls_check.setObjectName("smtp_starttls_check")
+        self.smtp_timeout_spin = QSpinBox()
+        self.smtp_timeout_spin.setObjectName("smtp_timeout_spin")
+        self.smtp_timeout_spin.setRange(1, 300)
+        self.smtp_timeout_spin.setSuffix(" seconds")
+        self.smtp_password_button = QPushButton("Set pass&word…")
+        self.smtp_password_button.setObjectName("smtp_password_button")
+        self.smtp_password_button.setToolTip("Keep the mail server's password in this computer's keyring")
+        self.smtp_status = QLabel()
+        self.smtp_status.setObjectName("smtp_status")
+        self.smtp_status.setWordWrap(True)
+        self.smtp_status.hide()
+        email = QGroupBox("Email (SMTP)")
+        email_form = QFormLayout(email)
+        email_form.addRow(label("smtp_host") + ":", self.smtp_host_edit)
+        email_form.addRow(label("smtp_port") + ":", _beside(self.smtp_port_spin, _hint("usually 587 (STARTTLS)")))
+        email_form.addRow(label("smtp_username") + ":", self.smtp_username_edit)
+        email_form.addRow(label("smtp_sender") + ":", self.smtp_sender_edit)
+        email_form.addRow("", self.smtp_starttls_check)
+        email_form.addRow("Time-out:", _beside(self.smtp_timeout_spin, _hint("waiting for the mail server")))
+        email_form.addRow(
+            "Password:",
+            _beside(self.smtp_password_button, _hint("kept in the keyring, never in the register")),
+        )
+        email_form.addRow("", self.smtp_status)
+
         self.save_button = QPushButton("Sa&ve")
         self.save_button.setObjectName("save_button")
         self.save_button.setToolTip("Save the settings (Ctrl+S)")
@@ -280,13 +400,16 @@ class SettingsScreen(Screen):
         backups_layout.addLayout(backup_buttons)
         backups_layout.addWidget(self.backup_status)
 
-        _point_labels_at_fields(agency_form, rules_form, records_form)
+        _point_labels_at_fields(agency_form, rules_form, records_form, documents_form, email_form)
+        align_form_labels(agency_form, rules_form, records_form, documents_form, email_form)
 
         page = QWidget()
         page_layout = QVBoxLayout(page)
         page_layout.addWidget(agency)
         page_layout.addWidget(rules)
         page_layout.addWidget(records)
+        page_layout.addWidget(documents)
+        page_layout.addWidget(email)
         page_layout.addLayout(save_row)
         page_layout.addSpacing(8)
         page_layout.addWidget(backups)
@@ -309,7 +432,26 @@ class SettingsScreen(Screen):
             (self.invoice_years_spin, self.year_end_edit),
             (self.year_end_edit, self.privacy_version_edit),
             (self.privacy_version_edit, self.terms_version_edit),
-            (self.terms_version_edit, self.save_button),
+            (self.terms_version_edit, self.phone_edit),
+            (self.phone_edit, self.contact_name_edit),
+            (self.contact_name_edit, self.contact_position_edit),
+            (self.contact_position_edit, self.logo_edit),
+            (self.logo_edit, self.logo_button),
+            (self.logo_button, self.page_size_combo),
+            (self.page_size_combo, self.ico_contact_edit),
+            (self.ico_contact_edit, self.dpa_version_edit),
+            (self.dpa_version_edit, self.notice_spin),
+            (self.notice_spin, self.measures_edit),
+            (self.measures_edit, self.wording_edit),
+            (self.wording_edit, self.wording_button),
+            (self.wording_button, self.smtp_host_edit),
+            (self.smtp_host_edit, self.smtp_port_spin),
+            (self.smtp_port_spin, self.smtp_username_edit),
+            (self.smtp_username_edit, self.smtp_sender_edit),
+            (self.smtp_sender_edit, self.smtp_starttls_check),
+            (self.smtp_starttls_check, self.smtp_timeout_spin),
+            (self.smtp_timeout_spin, self.smtp_password_button),
+            (self.smtp_password_button, self.save_button),
             (self.save_button, self.backup_button),
             (self.backup_button, self.restore_button),
         ):
@@ -319,6 +461,9 @@ class SettingsScreen(Screen):
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.backup_button.clicked.connect(self._on_backup_button_clicked)
         self.restore_button.clicked.connect(self._on_restore_button_clicked)
+        self.logo_button.clicked.connect(self._on_logo_button_clicked)
+        self.wording_button.clicked.connect(self._on_wording_button_clicked)
+        self.smtp_password_button.clicked.connect(self._on_smtp_password_button_clicked)
         self._set_editable(False)
 
     # --- file choices (tests replace these) -------------------------------------------------------------------
@@ -344,6 +489,28 @@ class SettingsScreen(Screen):
         )
         return Path(name) if name else None
 
+    def choose_logo(self) -> Path | None:
+        start = self.logo_edit.text().strip() or str(Path.home())
+        name, _ = QFileDialog.getOpenFileName(self, "The agency's logo", start, LOGO_FILTER)
+        return Path(name) if name else None
+
+    def choose_wording_folder(self) -> Path | None:
+        start = self.wording_edit.text().strip() or str(Path.home())
+        name = QFileDialog.getExistingDirectory(self, "The folder with the agency's own wording", start)
+        return Path(name) if name else None
+
+    @Slot()
+    def _on_logo_button_clicked(self) -> None:
+        path = self.choose_logo()
+        if path is not None:
+            self.logo_edit.setText(str(path))
+
+    @Slot()
+    def _on_wording_button_clicked(self) -> None:
+        path = self.choose_wording_folder()
+        if path is not None:
+            self.wording_edit.setText(str(path))
+
     # --- Screen -----------------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -366,8 +533,28 @@ class SettingsScreen(Screen):
         self.step_up_spin.setValue(self.step_up_spin.minimum())
         self.require_totp_check.setChecked(False)
         self.invoice_years_spin.setValue(self.invoice_years_spin.minimum())
-        for edit in (self.year_end_edit, self.privacy_version_edit, self.terms_version_edit):
+        for edit in (
+            self.year_end_edit,
+            self.privacy_version_edit,
+            self.terms_version_edit,
+            self.phone_edit,
+            self.contact_name_edit,
+            self.contact_position_edit,
+            self.logo_edit,
+            self.dpa_version_edit,
+            self.wording_edit,
+            self.smtp_host_edit,
+            self.smtp_username_edit,
+            self.smtp_sender_edit,
+        ):
             edit.clear()
+        self.ico_contact_edit.clear()
+        self.measures_edit.clear()
+        self.page_size_combo.setCurrentIndex(0)
+        for spin in (self.notice_spin, self.smtp_port_spin, self.smtp_timeout_spin):
+            spin.setValue(spin.minimum())
+        self.smtp_starttls_check.setChecked(False)
+        self._say(self.smtp_status, "")
         self.status_label.clear()
         self._say(self.backup_status, "")
         self._set_editable(False)
@@ -389,6 +576,25 @@ class SettingsScreen(Screen):
             self.year_end_edit,
             self.privacy_version_edit,
             self.terms_version_edit,
+            self.phone_edit,
+            self.contact_name_edit,
+            self.contact_position_edit,
+            self.logo_edit,
+            self.logo_button,
+            self.page_size_combo,
+            self.ico_contact_edit,
+            self.dpa_version_edit,
+            self.notice_spin,
+            self.measures_edit,
+            self.wording_edit,
+            self.wording_button,
+            self.smtp_host_edit,
+            self.smtp_port_spin,
+            self.smtp_username_edit,
+            self.smtp_sender_edit,
+            self.smtp_starttls_check,
+            self.smtp_timeout_spin,
+            self.smtp_password_button,
             self.save_button,
             self.backup_button,
             self.restore_button,
@@ -413,6 +619,22 @@ class SettingsScreen(Screen):
         self.year_end_edit.setText(loaded.financial_year_end)
         self.privacy_version_edit.setText(loaded.privacy_policy_version)
         self.terms_version_edit.setText(loaded.terms_version)
+        self.phone_edit.setText(loaded.agency_phone)
+        self.contact_name_edit.setText(loaded.agency_contact_name)
+        self.contact_position_edit.setText(loaded.agency_contact_position)
+        self.logo_edit.setText(loaded.agency_logo)
+        self.page_size_combo.setCurrentIndex(max(0, self.page_size_combo.findData(loaded.page_size)))
+        self.ico_contact_edit.setPlainText(loaded.ico_contact)
+        self.dpa_version_edit.setText(loaded.dpa_version)
+        self.notice_spin.setValue(loaded.subprocessor_notice_days)
+        self.measures_edit.setPlainText(loaded.security_measures)
+        self.wording_edit.setText(loaded.wording_folder)
+        self.smtp_host_edit.setText(loaded.smtp_host)
+        self.smtp_port_spin.setValue(loaded.smtp_port)
+        self.smtp_username_edit.setText(loaded.smtp_username)
+        self.smtp_sender_edit.setText(loaded.smtp_sender)
+        self.smtp_starttls_check.setChecked(loaded.smtp_starttls)
+        self.smtp_timeout_spin.setValue(loaded.smtp_timeout_seconds)
         self._set_editable(True)
 
     def _on_task_failed(self, generation: int, exc: BaseException, label: QLabel) -> None:
@@ -452,6 +674,22 @@ class SettingsScreen(Screen):
             financial_year_end=self.year_end_edit.text().strip(),
             privacy_policy_version=self.privacy_version_edit.text().strip(),
             terms_version=self.terms_version_edit.text().strip(),
+            agency_phone=self.phone_edit.text().strip(),
+            agency_contact_name=self.contact_name_edit.text().strip(),
+            agency_contact_position=self.contact_position_edit.text().strip(),
+            agency_logo=self.logo_edit.text().strip(),
+            page_size=self.page_size_combo.currentData(),
+            ico_contact=self.ico_contact_edit.toPlainText().strip(),
+            dpa_version=self.dpa_version_edit.text().strip(),
+            subprocessor_notice_days=self.notice_spin.value(),
+            security_measures=self.measures_edit.toPlainText().strip(),
+            wording_folder=self.wording_edit.text().strip(),
+            smtp_host=self.smtp_host_edit.text().strip(),
+            smtp_port=self.smtp_port_spin.value(),
+            smtp_username=self.smtp_username_edit.text().strip(),
+            smtp_sender=self.smtp_sender_edit.text().strip(),
+            smtp_starttls=self.smtp_starttls_check.isChecked(),
+            smtp_timeout_seconds=self.smtp_timeout_spin.value(),
         )
 
     @Slot()
@@ -463,6 +701,13 @@ class SettingsScreen(Screen):
         bad_email = email_problem(new.agency_email) if new.agency_email else ""
         if bad_email:
             problems.insert(0, f"The contact email is not valid: {bad_email}")
+        bad_sender = email_problem(new.smtp_sender) if new.smtp_sender else ""
+        if bad_sender:
+            problems.append(f"'{settings_mod.label('smtp_sender')}' is not a valid email address: {bad_sender}")
+        if new.agency_logo and not Path(new.agency_logo).expanduser().is_file():
+            problems.append(f"There is no logo file {new.agency_logo}: choose the PNG or JPEG file again.")
+        if new.wording_folder and not Path(new.wording_folder).expanduser().is_dir():
+            problems.append(f"There is no folder {new.wording_folder} for the agency's own wording.")
         if problems:
             self._say(self.status_label, " ".join(problems), ERROR_STYLE)
             if bad_email:
@@ -500,6 +745,25 @@ class SettingsScreen(Screen):
             self.save_button.setEnabled(True)
             self.status_label.clear()
         self._on_task_failed(generation, exc, self.status_label)
+
+    # --- the mail server's password ----------------------------------------------------------------------------
+
+    @Slot()
+    def _on_smtp_password_button_clicked(self) -> None:
+        if self.ctx.signed_in is None:
+            return
+        username = self.smtp_username_edit.text().strip()
+        if not username:
+            self._say(self.smtp_status, "Fill in the SMTP user name first.", ERROR_STYLE)
+            self.smtp_username_edit.setFocus()
+            return
+        dialog = SmtpPasswordSetDialog(self.ctx, username, self.smtp_host_edit.text().strip(), self)
+
+        def saved() -> None:
+            text = "The password is kept in the keyring." if dialog.kept else "The password was forgotten."
+            self._say(self.smtp_status, text, OK_STYLE)
+
+        self.open_dialog(dialog, saved)
 
     # --- backups ----------------------------------------------------------------------------------------------
 
@@ -585,6 +849,34 @@ def _beside(field: QWidget, after: QWidget) -> QWidget:
     layout.addWidget(field)
     layout.addSpacing(6)
     layout.addWidget(after, 1)
+    box.setFocusProxy(field)
+    return box
+
+
+def _line(name: str, max_length: int, placeholder: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setMaxLength(max_length)
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def _text_box(name: str, lines: int) -> QPlainTextEdit:
+    """A box of several lines; Tab moves on (it does not type a tab)."""
+    box = QPlainTextEdit()
+    box.setObjectName(name)
+    box.setTabChangesFocus(True)
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 12)
+    return box
+
+
+def _with_button(field: QWidget, button: QPushButton) -> QWidget:
+    """``field`` taking the width, with ``button`` (a chooser) after it, as one form field."""
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(field, 1)
+    layout.addWidget(button)
     box.setFocusProxy(field)
     return box
 
