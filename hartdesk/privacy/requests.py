@@ -221,11 +221,10 @@ def _recompute(request: PrivacyRequest, settings: Settings) -> deadlines.Deadlin
 # -- logging a request ----------------------------------------------------------------------------------------------
 
 
-def _store_attachment(
-    request: PrivacyRequest, actor: str, filename: str, content: bytes, is_original: bool = False
-) -> Attachment:
+def new_attachment(actor: str, filename: str, content: bytes, is_original: bool = False) -> Attachment:
+    """A file to keep in the register, checked by its content first (ValidationError when refused)."""
     checked = check_attachment(filename, content)
-    attachment = Attachment(
+    return Attachment(
         filename=checked.filename,
         media_type=checked.media_type,
         size=len(checked.content),
@@ -235,6 +234,12 @@ def _store_attachment(
         added_by=actor,
         added_at=utcnow(),
     )
+
+
+def _store_attachment(
+    request: PrivacyRequest, actor: str, filename: str, content: bytes, is_original: bool = False
+) -> Attachment:
+    attachment = new_attachment(actor, filename, content, is_original)
     request.attachments.append(attachment)
     return attachment
 

@@ -23,7 +23,6 @@ from hartdesk.models import Attachment, Client, IssuedDocument, Operator, Privac
 from hartdesk.models.base import utcnow
 from hartdesk.models.enums import Delivery, DocumentKind, EventKind, LetterKind
 from hartdesk.privacy import requests as privacy_requests
-from hartdesk.privacy.attachments import check_attachment
 from hartdesk.register import fields
 from hartdesk.security import audit
 
@@ -197,18 +196,7 @@ def record_signed_dpa(
         raise ValidationError(
             f"The signing date is before the agreement was issued ({format_short_date(issued_on)}): check it."
         )
-    checked = check_attachment(filename, content)
-    scan = Attachment(
-        request_id=None,
-        filename=checked.filename,
-        media_type=checked.media_type,
-        size=len(checked.content),
-        sha256=hashlib.sha256(checked.content).hexdigest(),
-        is_original=False,
-        content=checked.content,
-        added_by=actor,
-        added_at=utcnow(),
-    )
+    scan = privacy_requests.new_attachment(actor, filename, content)
     session.add(scan)
     session.flush()
     replaced = document.signed_copy_id
