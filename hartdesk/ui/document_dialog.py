@@ -500,6 +500,27 @@ def with_suffix(name: str, suffix: str) -> Path:
     return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
 
 
+def _run_while_busy(
+    window: DocumentDialog | EmailDialog, fn: Callable[[], Any], on_done: Callable[[Any], None], busy_text: str
+) -> None:
+    """Run a write ``fn`` in a task with ``window`` busy (saying ``busy_text``); then ``on_done`` with its result, or
+    the failure in the window's ``error_label``. Nothing happens after the task if the window was closed meanwhile."""
+    show_message(window.error_label, "")
+    window._set_busy(True, busy_text)
+
+    def done(result: Any) -> None:
+        if shiboken6.isValid(window):
+            window._set_busy(False)
+            on_done(result)
+
+    def failed(exc: BaseException) -> None:
+        if shiboken6.isValid(window):
+            window._set_busy(False)
+            show_failure(window.error_label, exc, window)
+
+    window.ctx.tasks.run(fn, on_done=done, on_error=failed, serial=True)
+
+
 # --- the document dialog ----------------------------------------------------------------------------------------------
 
 
@@ -698,20 +719,7 @@ class DocumentDialog(QDialog):
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None], busy_text: str) -> None:
         """Run a write ``fn`` in a task with the buttons disabled; a failure shows in the dialog."""
         show_message(self.status_label, "")
-        show_message(self.error_label, "")
-        self._set_busy(True, busy_text)
-
-        def done(result: Any) -> None:
-            if shiboken6.isValid(self):
-                self._set_busy(False)
-                on_done(result)
-
-        def failed(exc: BaseException) -> None:
-            if shiboken6.isValid(self):
-                self._set_busy(False)
-                show_failure(self.error_label, exc, self)
-
-        self.ctx.tasks.run(fn, on_done=done, on_error=failed, serial=True)
+        _run_while_busy(self, fn, on_done, busy_text)
 
     # --- saving --------------------------------------------------------------------------------------------------
 
@@ -973,20 +981,7 @@ class EmailDialog(QDialog):
         show_message(self.busy_label, text if busy else "")
 
     def _run(self, fn: Callable[[], Any], on_done: Callable[[Any], None], busy_text: str) -> None:
-        show_message(self.error_label, "")
-        self._set_busy(True, busy_text)
-
-        def done(result: Any) -> None:
-            if shiboken6.isValid(self):
-                self._set_busy(False)
-                on_done(result)
-
-        def failed(exc: BaseException) -> None:
-            if shiboken6.isValid(self):
-                self._set_busy(False)
-                show_failure(self.error_label, exc, self)
-
-        self.ctx.tasks.run(fn, on_done=done, on_error=failed, serial=True)
+        _run_while_busy(self, fn, on_done, busy_text)
 
     def _password(self) -> str | None:
         from hartdesk.documents.delivery import new_pdf_password

@@ -55,6 +55,7 @@ from hartdesk.ui.widgets import (
     OK_STYLE,
     UNEXPECTED,
     WARNING_STYLE,
+    chooser_row,
     make_error_label,
     make_list_table,
     named,
@@ -328,13 +329,7 @@ class ImportDialog(QDialog):
         self.path_edit.setPlaceholderText("the CSV file's full name, or choose it with Browse…")
         self.path_edit.setClearButtonEnabled(True)
         self.browse_button = named(QPushButton("B&rowse…"), "browse_button")
-        self.browse_button.setAutoDefault(False)
-        file_label = QLabel("&File:")
-        file_label.setBuddy(self.path_edit)
-        file_row = QHBoxLayout()
-        file_row.addWidget(file_label)
-        file_row.addWidget(self.path_edit, 1)
-        file_row.addWidget(self.browse_button)
+        file_row = chooser_row("&File:", self.path_edit, self.browse_button)
         self.file_error = make_error_label("file_error")
         self.file_busy = named(QLabel("Reading the file…"), "file_busy")
         self.file_busy.setStyleSheet(NOTE_STYLE)

@@ -124,6 +124,19 @@ def table_with_buttons(table: QTableView, *buttons: QPushButton) -> QWidget:
     return page
 
 
+def chooser_row(label: str, field: QLineEdit, button: QPushButton) -> QHBoxLayout:
+    """``label`` (its mnemonic reaching ``field``), ``field`` taking the width, then ``button`` that chooses a file or
+    folder for it (never auto-default, so that Enter stays with the dialog's own button)."""
+    button.setAutoDefault(False)
+    buddy = QLabel(label)
+    buddy.setBuddy(field)
+    row = QHBoxLayout()
+    row.addWidget(buddy)
+    row.addWidget(field, 1)
+    row.addWidget(button)
+    return row
+
+
 def scrolling(page: QWidget) -> QScrollArea:
     """``page`` in a frameless scroll area, so that a long page scrolls in a short window instead of squeezing."""
     scroll = QScrollArea()

@@ -12,10 +12,8 @@ import os
 import re
 import shutil
 import socket
-import ssl
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -25,8 +23,6 @@ import keyring
 import keyring.backend
 import keyring.errors
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -39,12 +35,14 @@ from reportlab.pdfgen import canvas
 from hartdesk.documents import delivery
 from hartdesk.errors import ValidationError
 from hartdesk.security import smtp_secret
+from tests.smtp_server import PASSWORD, USER, Certificate, MemoryKeyring, start_server
+
+__all__ = ["start_server"]  # the real local SMTP server fixture
 
 SECRET_LINE = "Everything we hold about Zoe Lukasiewicz-Ozturk"  # the standard fonts have no Ł
 TO = "zoe@lukasiewicz.example"
 SENDER = "Pemberton Quill Hosting <privacy@pemberton.example>"
 SUBJECT = "Your data report (R-2026-0001)"
-USER, PASSWORD = "privacy@pemberton.example", "Harbour-Lantern-Copper-71"
 
 
 def _pdf(pages: int = 2) -> bytes:
@@ -173,21 +171,6 @@ def test_a_draft_refuses_a_header_that_would_smuggle_in_another() -> None:
 # -- a real SMTP server -------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Certificate:
-    cert: Path
-    key: Path
-    pem: bytes
-
-    def server_context(self) -> ssl.SSLContext:
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(self.cert, self.key)
-        return context
-
-    def client_context(self) -> ssl.SSLContext:
-        return ssl.create_default_context(cadata=self.pem.decode())
-
-
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
     """A self-signed certificate for 127.0.0.1, made here (no files shipped, nothing to expire)."""
@@ -219,71 +202,6 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return Certificate(folder / "cert.pem", folder / "key.pem", pem)
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps what it receives, and can refuse recipients."""
-
-    def __init__(self, refuse: str = "") -> None:
-        self.received: list[Envelope] = []
-        self.refuse = refuse
-
-    async def handle_RCPT(  # aiosmtpd's hook names
-        self, server: Any, session: Any, envelope: Envelope, address: str, rcpt_options: list[str]
-    ) -> str:
-        if address == self.refuse:
-            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
-        self.received.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-class Authenticator:
-    """Accepts only USER / PASSWORD, and remembers what it was offered."""
-
-    def __init__(self) -> None:
-        self.offered: list[tuple[bytes, bytes]] = []
-
-    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
-        assert isinstance(auth_data, LoginPassword)
-        self.offered.append((auth_data.login, auth_data.password))
-        ok = auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode()
-        return AuthResult(success=ok, handled=False)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class Server:
-    port: int
-    mailbox: Mailbox
-    authenticator: Authenticator
-
-
-@pytest.fixture
-def start_server() -> Iterator[Any]:
-    started: list[Controller] = []
-
-    def start(tls: Certificate | None = None, refuse: str = "") -> Server:
-        mailbox, authenticator = Mailbox(refuse), Authenticator()
-        options: dict[str, Any] = {}
-        if tls is not None:
-            options = {"tls_context": tls.server_context(), "authenticator": authenticator, "auth_require_tls": True}
-        controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port(), ready_timeout=5, **options)
-        controller.start()
-        started.append(controller)
-        return Server(controller.port, mailbox, authenticator)
-
-    yield start
-    for controller in started:
-        controller.stop()
 
 
 def _message() -> bytes:
@@ -428,24 +346,6 @@ def test_the_password_and_the_message_never_reach_the_log(
 
 
 # -- the SMTP password in the keyring -----------------------------------------------------------------------------
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.secrets.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
 
 
 class LockedKeyring(MemoryKeyring):

@@ -16,8 +16,8 @@ from hartdesk.models.enums import Delivery
 from hartdesk.privacy import produce
 from hartdesk.register import documents as records
 from tests.conftest import ADMIN
-from tests.documents.test_delivery import _free_port, start_server
 from tests.register.conftest import HandBuilt
+from tests.smtp_server import free_port, start_server
 
 __all__ = ["start_server"]  # the real local SMTP server fixture
 TODAY = date(2026, 11, 21)
@@ -53,7 +53,7 @@ def test_sending_through_a_real_smtp_server_records_the_document_as_sent(
 
 
 def test_a_server_that_is_not_there_leaves_nothing_recorded(hand_built: HandBuilt) -> None:
-    settings = _settings(hand_built, smtp_host="127.0.0.1", smtp_port=_free_port(), smtp_starttls=False)
+    settings = _settings(hand_built, smtp_host="127.0.0.1", smtp_port=free_port(), smtp_starttls=False)
     made = _report(hand_built, settings)
     with hand_built.session() as s, pytest.raises(ValidationError) as caught:
         produce.send(s, ADMIN, made, produce.default_email(made, settings, False), settings, None)

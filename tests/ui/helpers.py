@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import pyotp
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
+from hartdesk import settings as settings_mod
+from hartdesk.dates import uk_today
+from hartdesk.models.enums import RequestChannel, RequestType
+from hartdesk.privacy import requests as rq
 from hartdesk.ui.screens.base import Screen
+from tests.conftest import ADMIN
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from hartdesk.security.signin import SignedIn
     from hartdesk.ui.context import AppContext
     from hartdesk.ui.main_window import MainWindow
@@ -82,6 +89,20 @@ def search_for(qtbot: QtBot, screen: ClientsScreen | RequestsScreen | ServicesSc
     assert screen.search_timer.isActive()
     qtbot.waitUntil(lambda: not screen.search_timer.isActive())
     assert screen.model.query is not None and screen.model.query.text == text.strip()
+
+
+def set_settings(who: Any, **changes: Any) -> None:
+    """Save ``changes`` to the settings of ``who``'s register."""
+    with who.register.session() as s:
+        settings_mod.save(s, settings_mod.load(s).with_changes(**changes))
+
+
+def log_request(s: Session, kind: RequestType, channel: RequestChannel, requester_name: str, **details: Any) -> str:
+    """A request received today, logged by the administrator (``details``: the other fields of ``RequestInput``); its
+    reference."""
+    today = uk_today()
+    data = rq.RequestInput(kind=kind, channel=channel, received_on=today, requester_name=requester_name, **details)
+    return rq.log_request(s, ADMIN, data, settings_mod.load(s), today).ref
 
 
 def wrong_code(secret: str, now: float) -> str:

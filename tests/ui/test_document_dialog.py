@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 from collections.abc import Iterator
 from email import policy
 from email.parser import BytesParser
@@ -13,18 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import keyring
-import keyring.backend
-import keyring.errors
 import pypdf
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from hartdesk import settings as settings_mod
 from hartdesk.dates import uk_today
 from hartdesk.models.enums import Delivery, DocumentKind, LetterKind, RequestChannel, RequestType
-from hartdesk.privacy import requests as rq
 from hartdesk.register.documents import DocumentRow, list_documents
 from hartdesk.ui.client_detail import ClientDetailDialog
 from hartdesk.ui.context import AppContext
@@ -36,17 +31,13 @@ from hartdesk.ui.document_dialog import (
     SmtpPasswordDialog,
 )
 from hartdesk.ui.request_detail import RequestDetailDialog
-from tests.conftest import ADMIN
-from tests.ui.helpers import Show, cells, open_child
+from tests.smtp_server import MemoryKeyring, free_port, start_server
+from tests.ui.helpers import Show, cells, log_request, open_child, set_settings
 from tests.ui.test_clients_screen import Clients, fill_register
 
 SIZE = (940, 640)
 PASSWORD_PATTERN = re.compile(r"^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$")
-
-
-def set_settings(who: Any, **changes: Any) -> None:
-    with who.register.session() as s:
-        settings_mod.save(s, settings_mod.load(s).with_changes(**changes))
+__all__ = ["start_server"]  # the real local SMTP server fixture
 
 
 def documents(who: Any, **filters: Any) -> list[DocumentRow]:
@@ -66,6 +57,18 @@ def open_client(show: Show, admin_ctx: AppContext, refs: Clients) -> Any:
         return show(ClientDetailDialog(admin_ctx, ref), SIZE)
 
     return open_client
+
+
+@pytest.fixture
+def open_request(show: Show, admin_ctx: AppContext, refs: Clients) -> Any:
+    """``open_request(kind, channel, requester_name, **details)``: the window of a request logged today."""
+
+    def open_request(kind: RequestType, channel: RequestChannel, name: str, **details: Any) -> RequestDetailDialog:
+        with admin_ctx.who.register.session() as s:
+            ref = log_request(s, kind, channel, name, **details)
+        return show(RequestDetailDialog(admin_ctx, ref), (1000, 700))
+
+    return open_request
 
 
 @pytest.fixture
@@ -111,6 +114,21 @@ def make_report(qtbot: Any, window: ClientDetailDialog) -> DocumentDialog:
     activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
     return document_dialog(qtbot, window)
+
+
+def print_into(monkeypatch: pytest.MonkeyPatch, dialog: DocumentDialog, target: Path) -> None:
+    """The printer ``dialog`` prints on is the PDF file ``target`` (72 dpi), instead of the one the print dialog
+    would choose."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    def choose_printer() -> QPrinter:
+        printer = QPrinter()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(target))
+        printer.setResolution(72)
+        return printer
+
+    monkeypatch.setattr(dialog, "choose_printer", choose_printer)
 
 
 # --- the data report ------------------------------------------------------------------------------------------------
@@ -225,19 +243,10 @@ def test_no_address_for_post_says_so_and_email_still_works(
 def test_printing_draws_every_page_and_records_it(
     qtbot: Any, open_client: Any, refs: Clients, admin_ctx: AppContext, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    from PySide6.QtPrintSupport import QPrinter
-
     dialog = make_report(qtbot, open_client(refs.zoe))
     target = tmp_path / "printed.pdf"
 
-    def choose_printer() -> QPrinter:
-        printer = QPrinter()
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(target))
-        printer.setResolution(72)
-        return printer
-
-    monkeypatch.setattr(dialog, "choose_printer", choose_printer)
+    print_into(monkeypatch, dialog, target)
     activate(qtbot, dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: dialog.status_label.isVisible())
@@ -297,30 +306,6 @@ def test_an_email_draft_is_written_with_the_pdf_and_opened(
     assert (row.delivery, row.delivered_to) == (Delivery.EMAIL_DRAFT, "zoe@lukasiewicz.example")
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.secrets.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
-
-
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
     before = keyring.get_keyring()
@@ -334,7 +319,7 @@ def test_a_refused_send_keeps_the_form_and_records_nothing(
     qtbot: Any, open_client: Any, refs: Clients, admin_ctx: AppContext, memory_keyring: MemoryKeyring
 ) -> None:
     set_settings(
-        admin_ctx.who, smtp_host="127.0.0.1", smtp_port=_closed_port(), smtp_username="office", smtp_timeout_seconds=2
+        admin_ctx.who, smtp_host="127.0.0.1", smtp_port=free_port(), smtp_username="office", smtp_timeout_seconds=2
     )
     dialog = make_report(qtbot, open_client(refs.zoe))
     form = open_email(qtbot, dialog)
@@ -354,29 +339,21 @@ def test_a_refused_send_keeps_the_form_and_records_nothing(
 
 
 def test_send_now_through_the_mail_server(
-    qtbot: Any, open_client: Any, refs: Clients, admin_ctx: AppContext, memory_keyring: MemoryKeyring
+    qtbot: Any,
+    open_client: Any,
+    refs: Clients,
+    admin_ctx: AppContext,
+    memory_keyring: MemoryKeyring,
+    start_server: Any,
 ) -> None:
-    from aiosmtpd.controller import Controller
-
-    received: list[Any] = []
-
-    class Mailbox:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-            received.append(envelope)
-            return "250 Message accepted for delivery"
-
-    controller = Controller(Mailbox(), hostname="127.0.0.1", port=_closed_port(), ready_timeout=5)
-    controller.start()
-    try:
-        set_settings(admin_ctx.who, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_starttls=False)
-        dialog = make_report(qtbot, open_client(refs.zoe))
-        form = open_email(qtbot, dialog)
-        click(qtbot, form.send_button)
-        qtbot.waitUntil(lambda: not form.isVisible())
-    finally:
-        controller.stop()
+    server = start_server()
+    set_settings(admin_ctx.who, smtp_host="127.0.0.1", smtp_port=server.port, smtp_starttls=False)
+    dialog = make_report(qtbot, open_client(refs.zoe))
+    form = open_email(qtbot, dialog)
+    click(qtbot, form.send_button)
+    qtbot.waitUntil(lambda: not form.isVisible())
     assert dialog.status_label.text() == "Sent to zoe@lukasiewicz.example."
-    [envelope] = received
+    [envelope] = server.mailbox.received
     assert envelope.rcpt_tos == ["zoe@lukasiewicz.example"]
     [row] = documents(admin_ctx.who)
     assert (row.delivery, row.delivered_to) == (Delivery.EMAIL_SENT, "zoe@lukasiewicz.example")
@@ -427,26 +404,17 @@ def test_a_dpa_saved_then_its_signed_copy_recorded(
 
 
 def test_an_acknowledgement_letter_from_the_request_window_shows_on_the_timeline(
-    qtbot: Any, show: Show, admin_ctx: AppContext, refs: Clients, save_as: Any, tmp_path: Path
+    qtbot: Any, open_request: Any, admin_ctx: AppContext, refs: Clients, save_as: Any, tmp_path: Path
 ) -> None:
-    today = uk_today()
-    with admin_ctx.who.register.session() as s:
-        ref = rq.log_request(
-            s,
-            ADMIN,
-            rq.RequestInput(
-                kind=RequestType.ACCESS,
-                channel=RequestChannel.EMAIL,
-                received_on=today,
-                requester_name="Zoë Łukasiewicz-Öztürk",
-                requester_email="zoe@lukasiewicz.example",
-                subject="Everything you hold about me",
-                client_ref=refs.zoe,
-            ),
-            settings_mod.load(s),
-            today,
-        ).ref
-    window = show(RequestDetailDialog(admin_ctx, ref), (1000, 700))
+    window = open_request(
+        RequestType.ACCESS,
+        RequestChannel.EMAIL,
+        "Zoë Łukasiewicz-Öztürk",
+        requester_email="zoe@lukasiewicz.example",
+        subject="Everything you hold about me",
+        client_ref=refs.zoe,
+    )
+    ref = window.ref
     assert window.letter_button.isEnabled() and window.report_button.isEnabled()
     window.letter_menu.aboutToShow.emit()
     labels = [a.text() for a in window.letter_menu.actions()]
@@ -470,50 +438,27 @@ def test_an_acknowledgement_letter_from_the_request_window_shows_on_the_timeline
     assert (row.letter_kind, row.client_ref) == (LetterKind.ACKNOWLEDGEMENT, refs.zoe)
 
 
-def test_the_data_report_button_only_for_access_and_portability(
-    show: Show, admin_ctx: AppContext, refs: Clients
-) -> None:
-    today = uk_today()
-    with admin_ctx.who.register.session() as s:
-        ref = rq.log_request(
-            s,
-            ADMIN,
-            rq.RequestInput(
-                kind=RequestType.RECTIFICATION,
-                channel=RequestChannel.EMAIL,
-                received_on=today,
-                requester_name="Ida Finch",
-                requester_email="accounts@bramble.example",
-                subject="My name is spelt wrong",
-            ),
-            settings_mod.load(s),
-            today,
-        ).ref
-    window = show(RequestDetailDialog(admin_ctx, ref), (1000, 700))
+def test_the_data_report_button_only_for_access_and_portability(open_request: Any) -> None:
+    window = open_request(
+        RequestType.RECTIFICATION,
+        RequestChannel.EMAIL,
+        "Ida Finch",
+        requester_email="accounts@bramble.example",
+        subject="My name is spelt wrong",
+    )
     assert window.letter_button.isEnabled()
     assert window.report_button.isHidden()
 
 
-def test_a_letter_that_does_not_fit_the_request_says_why(
-    qtbot: Any, show: Show, admin_ctx: AppContext, refs: Clients
-) -> None:
-    today = uk_today()
-    with admin_ctx.who.register.session() as s:
-        ref = rq.log_request(
-            s,
-            ADMIN,
-            rq.RequestInput(
-                kind=RequestType.ACCESS,
-                channel=RequestChannel.POST,
-                received_on=today,
-                requester_name="Ida Finch",
-                requester_address="2 Mill Lane\nLeeds\nLS1 1AA",
-                subject="A copy of my data",
-            ),
-            settings_mod.load(s),
-            today,
-        ).ref
-    window = show(RequestDetailDialog(admin_ctx, ref), (1000, 700))
+def test_a_letter_that_does_not_fit_the_request_says_why(qtbot: Any, open_request: Any, admin_ctx: AppContext) -> None:
+    window = open_request(
+        RequestType.ACCESS,
+        RequestChannel.POST,
+        "Ida Finch",
+        requester_address="2 Mill Lane\nLeeds\nLS1 1AA",
+        subject="A copy of my data",
+    )
+    ref = window.ref
     assert not window.report_button.isEnabled()  # no client to make a report from
     dialog = window.make_letter(LetterKind.COMPLETION)
     assert dialog is not None
@@ -527,8 +472,6 @@ def test_without_qt_pdf_the_pages_are_drawn_by_poppler(
     qtbot: Any, open_client: Any, refs: Clients, admin_ctx: AppContext, tmp_path: Path, monkeypatch: Any
 ) -> None:
     import shutil
-
-    from PySide6.QtPrintSupport import QPrinter
 
     import hartdesk.ui.document_dialog as document_dialog_mod
 
@@ -547,14 +490,7 @@ def test_without_qt_pdf_the_pages_are_drawn_by_poppler(
 
     target = tmp_path / "printed.pdf"
 
-    def choose_printer() -> QPrinter:
-        printer = QPrinter()
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(target))
-        printer.setResolution(72)
-        return printer
-
-    monkeypatch.setattr(dialog, "choose_printer", choose_printer)
+    print_into(monkeypatch, dialog, target)
     click(qtbot, dialog.print_button)
     qtbot.waitUntil(lambda: dialog.status_label.isVisible())
     assert len(pypdf.PdfReader(target).pages) == dialog.rendered.pages

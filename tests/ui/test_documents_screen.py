@@ -15,7 +15,6 @@ from hartdesk import settings as settings_mod
 from hartdesk.dates import uk_today
 from hartdesk.models.enums import ClientKind, Delivery, DocumentKind, LetterKind, RequestChannel, RequestType
 from hartdesk.privacy import produce
-from hartdesk.privacy import requests as rq
 from hartdesk.register import clients
 from hartdesk.register.clients import ClientInput, ContactInput
 from hartdesk.register.documents import list_documents
@@ -25,7 +24,7 @@ from hartdesk.ui.document_dialog import SignedCopyDialog
 from hartdesk.ui.request_detail import request_window
 from hartdesk.ui.screens.documents import BatchReportsDialog, DocumentsScreen
 from tests.conftest import ADMIN
-from tests.ui.helpers import OpenScreen, cells, column, open_child
+from tests.ui.helpers import OpenScreen, cells, column, log_request, open_child, set_settings
 from tests.ui.test_clients_screen import Clients, fill_register
 
 SIZE = (1100, 640)
@@ -33,13 +32,7 @@ SIZE = (1100, 640)
 
 @pytest.fixture
 def refs(signed_in_admin: Any) -> Clients:
-    with signed_in_admin.register.session() as s:
-        settings_mod.save(
-            s,
-            settings_mod.load(s).with_changes(
-                agency_contact_name="Morwenna Trelawny", agency_contact_position="Director"
-            ),
-        )
+    set_settings(signed_in_admin, agency_contact_name="Morwenna Trelawny", agency_contact_position="Director")
     return fill_register(signed_in_admin)
 
 
@@ -52,20 +45,14 @@ def produced(signed_in_admin: Any, refs: Clients, tmp_path: Path) -> str:
     out.mkdir()
     with signed_in_admin.register.session() as s:
         settings = settings_mod.load(s)
-        request = rq.log_request(
+        request = log_request(
             s,
-            ADMIN,
-            rq.RequestInput(
-                kind=RequestType.ACCESS,
-                channel=RequestChannel.EMAIL,
-                received_on=today,
-                requester_name="Zoë Łukasiewicz-Öztürk",
-                requester_email="zoe@lukasiewicz.example",
-                client_ref=refs.zoe,
-            ),
-            settings,
-            today,
-        ).ref
+            RequestType.ACCESS,
+            RequestChannel.EMAIL,
+            "Zoë Łukasiewicz-Öztürk",
+            requester_email="zoe@lukasiewicz.example",
+            client_ref=refs.zoe,
+        )
         made = produce.make_data_report(s, refs.zoe, settings, today, for_post=False)
         produce.save(s, ADMIN, made, out / made.filename)
         produce.printed(s, ADMIN, produce.make_dpa(s, refs.acme, settings, today))

@@ -273,7 +273,7 @@ def test_a_bad_sender_or_a_missing_logo_is_refused(qtbot, screen: SettingsScreen
 def test_the_mail_server_password_goes_to_the_keyring(qtbot, screen: SettingsScreen, signed_in_admin: SignedIn) -> None:
     from keyring.backends import fail
 
-    from tests.ui.test_document_dialog import MemoryKeyring
+    from tests.smtp_server import MemoryKeyring
 
     before = keyring.get_keyring()
     try:

@@ -48,11 +48,13 @@ from hartdesk.ui.crash import show_error
 from hartdesk.ui.record_window import Col, ListModel
 from hartdesk.ui.request_actions import ui_today
 from hartdesk.ui.screens.base import Screen
+from hartdesk.ui.screens.listing import focus_table, list_labels
 from hartdesk.ui.screens.requests import filter_combo
 from hartdesk.ui.widgets import (
     ERROR_STYLE,
     NOTE_STYLE,
     FlowLayout,
+    chooser_row,
     labelled,
     make_error_label,
     make_list_table,
@@ -247,13 +249,7 @@ class BatchReportsDialog(QDialog):
         self.folder_edit = named(QLineEdit(), "folder_edit")
         self.folder_edit.setPlaceholderText("the folder the reports go into")
         self.choose_button = named(QPushButton("C&hoose…"), "choose_folder_button")
-        self.choose_button.setAutoDefault(False)
-        folder_label = QLabel("&Folder:")
-        folder_label.setBuddy(self.folder_edit)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(folder_label)
-        folder_row.addWidget(self.folder_edit, 1)
-        folder_row.addWidget(self.choose_button)
+        folder_row = chooser_row("&Folder:", self.folder_edit, self.choose_button)
         self.post_radio = named(QRadioButton("For &post"), "batch_post_radio")
         self.email_radio = named(QRadioButton("For e&mail"), "batch_email_radio")
         group = QButtonGroup(self)
@@ -419,12 +415,7 @@ class DocumentsScreen(Screen):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the title gives way first
         header.setMinimumSectionSize(40)
-        self.count_label = named(QLabel(), "count_label")
-        self.message_label = named(QLabel(), "message_label")
-        self.message_label.setWordWrap(True)
-        self.message_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message_label.hide()
+        self.count_label, self.message_label = list_labels()
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
         bottom.addWidget(self.open_button)
@@ -502,9 +493,7 @@ class DocumentsScreen(Screen):
         if keep in ids:
             self.table.selectRow(ids.index(keep))
         if self._focus_list_after_load and rows:
-            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-            if not self.table.selectionModel().hasSelection():
-                self.table.selectRow(0)
+            focus_table(self.table)
         self._focus_list_after_load = False
 
     def _on_failed(self, generation: int, exc: BaseException) -> None:

@@ -25,6 +25,25 @@ from hartdesk.ui.widgets import ERROR_STYLE, named, pause_timer, search_box
 ModelT = TypeVar("ModelT", bound=CountedTableModel[Any, Any])
 
 
+def list_labels() -> tuple[QLabel, QLabel]:
+    """The ``count_label`` under a list, and the ``message_label`` saying what was done (plain text, selectable,
+    hidden while empty)."""
+    count_label = named(QLabel(), "count_label")
+    message_label = named(QLabel(), "message_label")
+    message_label.setWordWrap(True)
+    message_label.setTextFormat(Qt.TextFormat.PlainText)
+    message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    message_label.hide()
+    return count_label, message_label
+
+
+def focus_table(table: QTableView) -> None:
+    """Put the cursor in ``table``, on its first row when no row is selected (so that Enter opens it)."""
+    table.setFocus(Qt.FocusReason.OtherFocusReason)
+    if not table.selectionModel().hasSelection():
+        table.selectRow(0)
+
+
 class SearchListScreen(Screen, Generic[ModelT]):
     """A screen of ``search_edit`` and filters over the ``table`` of a :class:`CountedTableModel`, with
     ``count_label`` under it and ``message_label`` saying what was done.
@@ -52,12 +71,7 @@ class SearchListScreen(Screen, Generic[ModelT]):
         return self.search_edit
 
     def make_labels(self) -> None:
-        self.count_label = named(QLabel(), "count_label")
-        self.message_label = named(QLabel(), "message_label")
-        self.message_label.setWordWrap(True)
-        self.message_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message_label.hide()
+        self.count_label, self.message_label = list_labels()
 
     def connect_list(self, filters: tuple[QComboBox, ...]) -> None:
         """Search as the clerk types or changes one of ``filters``; open the row chosen."""
@@ -149,9 +163,7 @@ class SearchListScreen(Screen, Generic[ModelT]):
     def _focus_list(self) -> None:
         self._focus_list_after_load = False
         if self.model.rowCount() > 0:
-            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-            if not self.table.selectionModel().hasSelection():
-                self.table.selectRow(0)
+            focus_table(self.table)
 
     @Slot()
     def _on_filter_changed(self, *_: object) -> None:

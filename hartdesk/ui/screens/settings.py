@@ -108,16 +108,7 @@ class RestoreDialog(WorkDialog):
             f"Restore <b>{html.escape(str(backup_file))}</b><br>into the new register folder "
             f"<b>{html.escape(str(folder))}</b>.<br><br>The register open now is not changed."
         )
-        intro.setWordWrap(True)
-        self.password_edit = QLineEdit()
-        self.password_edit.setObjectName("backup_password_edit")
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        form = QFormLayout()
-        form.addRow("Backup &password:", self.password_edit)
-        self.layout_.addWidget(intro)
-        self.layout_.addLayout(form)
-        self.finish_layout()
-        self.password_edit.setFocus()
+        self.password_edit = _ask_one_password(self, intro, "backup_password_edit", "Backup &password:")
         self.register_id: str | None = None
 
     def submit(self) -> None:
@@ -155,16 +146,7 @@ class SmtpPasswordSetDialog(WorkDialog):
             "and used when a document is sent by email. Leave it empty to forget the one kept."
         )
         intro.setTextFormat(Qt.TextFormat.PlainText)
-        intro.setWordWrap(True)
-        self.password_edit = QLineEdit()
-        self.password_edit.setObjectName("smtp_password_edit")
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        form = QFormLayout()
-        form.addRow("&Password:", self.password_edit)
-        self.layout_.addWidget(intro)
-        self.layout_.addLayout(form)
-        self.finish_layout()
-        self.password_edit.setFocus()
+        self.password_edit = _ask_one_password(self, intro, "smtp_password_edit", "&Password:")
 
     def submit(self) -> None:
         from hartdesk.security.smtp_secret import set_smtp_password
@@ -177,6 +159,22 @@ class SmtpPasswordSetDialog(WorkDialog):
             self.accept()
 
         self.run_work(lambda: set_smtp_password(register_id, username, password), done, serial=False)
+
+
+def _ask_one_password(dialog: WorkDialog, intro: QLabel, name: str, label: str) -> QLineEdit:
+    """Lay ``dialog`` out as ``intro`` above one password field (labelled ``label``, named ``name``), the cursor in
+    it; the field."""
+    intro.setWordWrap(True)
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    form = QFormLayout()
+    form.addRow(label, edit)
+    dialog.layout_.addWidget(intro)
+    dialog.layout_.addLayout(form)
+    dialog.finish_layout()
+    edit.setFocus()
+    return edit
 
 
 class SettingsScreen(Screen):
