@@ -7,6 +7,7 @@ Errors a person can act on print one line to stderr and exit 1; usage errors exi
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -504,20 +505,14 @@ def cmd_requests(args: argparse.Namespace, io: Io) -> int:
                     f"due {detail.due_on or '-'}: {detail.due_explanation}",
                 ]
                 lines += [f"  {e.on}  {e.kind.label}: {e.summary}" for e in detail.events]
-                _emit(args, io, _json_ready(detail), lines)
+                _emit(args, io, dataclasses.asdict(detail), lines)
     finally:
         who.lock()
     return 0
 
 
-def _json_ready(value: Any) -> Any:
-    from dataclasses import asdict
-
-    return asdict(value)
-
-
 def _request_json(row: Any) -> dict[str, Any]:
-    return _json_ready(row) | {"working_days_left": row.working_days_left, "countdown": row.countdown}
+    return dataclasses.asdict(row) | {"working_days_left": row.working_days_left, "countdown": row.countdown}
 
 
 def _eml_request(args: argparse.Namespace, today: date) -> Any:

@@ -8,8 +8,7 @@ delivered (the mail server refused it) is not recorded as sent.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+import ssl
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,6 +19,7 @@ from hartdesk.documents import data_report, delivery, dpa, letters
 from hartdesk.errors import ValidationError
 from hartdesk.fileio import write_atomically
 from hartdesk.models.enums import Delivery, DocumentKind, LetterKind
+from hartdesk.privacy.attachments import safe_filename
 from hartdesk.privacy.letter_data import letter_data
 from hartdesk.register import documents as records
 from hartdesk.register.dpa_data import dpa_data
@@ -45,10 +45,6 @@ class Made:
     extras: tuple[tuple[str, bytes], ...] = field(default=())  # saved beside the PDF (the report's JSON and CSV)
 
 
-def _safe_name(text: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", text).strip()[:120] or "document"
-
-
 def make_data_report(
     session: Session,
     client_ref: str,
@@ -64,11 +60,10 @@ def make_data_report(
     )
     pdf = data_report.render_data_report(data, for_post)
     json_bytes, csv_bytes = data_report.portable_copy(data)
-    stem = _safe_name(f"{data.client_ref} data report")
     return Made(
         kind=DocumentKind.DATA_REPORT,
         title=f"Data report for {data.subject_name}",
-        filename=f"{stem}.pdf",
+        filename=safe_filename(f"{data.client_ref} data report.pdf"),
         pdf=pdf,
         recipient=data.addressee.name,
         email=data.addressee.email,
@@ -83,7 +78,7 @@ def make_dpa(session: Session, client_ref: str, settings: Settings, today: date,
     return Made(
         kind=DocumentKind.DPA,
         title=data.title,
-        filename=f"{_safe_name(f'{data.client_ref} data processing agreement {data.version}')}.pdf",
+        filename=safe_filename(f"{data.client_ref} data processing agreement {data.version}.pdf"),
         pdf=dpa.render_dpa(data),
         recipient=data.addressee.name,
         email=data.addressee.email,
@@ -106,7 +101,7 @@ def make_letter(
     return Made(
         kind=DocumentKind.LETTER,
         title=f"{kind.label}: {data.our_ref}",
-        filename=f"{_safe_name(f'{data.our_ref} {kind.label}')}.pdf",
+        filename=safe_filename(f"{data.our_ref} {kind.label}.pdf"),
         pdf=letters.render_letter(data),
         recipient=data.addressee.name,
         email=data.addressee.email,
@@ -211,7 +206,7 @@ def send(
     settings: Settings,
     smtp_password: str | None,
     password: str | None = None,
-    **smtp_options: object,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> int:
     """Send through the SMTP server in settings; recorded as sent only once the server accepted it."""
     if not settings.smtp_host.strip():
@@ -234,14 +229,14 @@ def send(
         password=smtp_password or "",
         starttls=settings.smtp_starttls,
         timeout=float(settings.smtp_timeout_seconds),
-        **smtp_options,  # type: ignore[arg-type]  # the tests' ssl_context
+        ssl_context=ssl_context,
     )
     document_id = _record(session, actor, made, bool(password))
     records.record_delivery(session, actor, document_id, Delivery.EMAIL_SENT, text.to)
     return document_id
 
 
-def letter_kinds_for(kinds: Sequence[LetterKind] = tuple(LetterKind)) -> list[LetterKind]:
+def letter_kinds_for() -> list[LetterKind]:
     """The letters offered for a request (the erasure and operator letters come with the erasure workflow)."""
     later = (LetterKind.ERASURE_CONFIRMATION, LetterKind.OPERATOR_NOTICE)
-    return [k for k in kinds if k not in later]
+    return [k for k in LetterKind if k not in later]

@@ -21,7 +21,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from hartdesk.dates import format_short_date, uk_date
-from hartdesk.errors import NotFoundError, ValidationError
+from hartdesk.errors import FormError, NotFoundError, ValidationError
 from hartdesk.fileio import write_atomically
 from hartdesk.models import Client, Contact, ContactPoint, PointKind
 from hartdesk.models.base import utcnow
@@ -185,8 +185,6 @@ def _client_id(session: Session, ref: str, key: str) -> int | None:
         return None
     found = session.scalar(select(Client.id).where(Client.ref == ref))
     if found is None:
-        from hartdesk.errors import FormError
-
         raise FormError({key: f"There is no client {ref}."})
     return found
 
@@ -258,8 +256,6 @@ def log_request(
         try:
             check_attachment(a.filename, a.content)
         except ValidationError as exc:
-            from hartdesk.errors import FormError
-
             raise FormError({f"attachments.{i}": exc.message}) from None
     client_id = _client_id(session, data.client_ref, "client_ref")
     controller_id = _client_id(session, data.controller_client_ref, "controller_client_ref")
