@@ -42,6 +42,18 @@ class TotpRequiredError(HartdeskError):
     """The account needs a TOTP code to finish signing in."""
 
 
+class StepUpRequiredError(HartdeskError):
+    """A secret is about to be shown: the person must enter a fresh TOTP code first."""
+
+
+class TotpNotSetUpError(HartdeskError):
+    """The account has no TOTP code, which showing a secret needs."""
+
+
+class KeyringUnavailableError(HartdeskError):
+    """The operating system's keyring is missing, locked or not answering."""
+
+
 class ThrottledError(HartdeskError):
     """Too many failed attempts: the person must wait."""
 

@@ -15,6 +15,7 @@ os.environ["HARTDESK_INSECURE_TEST_KDF"] = "1"  # subprocesses too; see hartdesk
 
 from hartdesk import paths
 from hartdesk.security import kdf
+from tests.keyrings import MemoryKeyring
 
 ADMIN = "alice"
 ADMIN_PASSWORD = "Quiet-Harbour-Lantern-71"
@@ -69,6 +70,17 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setattr(paths, "_platform_dir", forbidden)
     kdf.use_insecure_test_parameters(True)
     return home
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test gets an empty keyring in memory: no test reads or writes the computer's own keyring."""
+    from hartdesk.security import keyrings
+
+    memory = MemoryKeyring()
+    keyrings.use(memory)
+    yield memory
+    keyrings.use(None)
 
 
 @pytest.fixture(scope="session")

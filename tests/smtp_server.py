@@ -1,4 +1,4 @@
-"""A real SMTP server for the tests (aiosmtpd on 127.0.0.1), and a keyring in memory for the mail server's password.
+"""A real SMTP server for the tests (aiosmtpd on 127.0.0.1).
 
 A test module that uses the ``start_server`` fixture imports it and names it in ``__all__`` (so the import counts as
 used).
@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import keyring.backend
-import keyring.errors
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
@@ -103,23 +101,3 @@ def start_server() -> Iterator[Any]:
     yield start
     for controller in started:
         controller.stop()
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring that keeps its secrets in ``secrets`` (never in the computer's own keyring)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.secrets.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")

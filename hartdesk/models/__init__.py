@@ -25,6 +25,7 @@ from hartdesk.models.requests import Attachment, PrivacyRequest, RequestEvent, R
 from hartdesk.models.services import Invoice, Service, service_operators
 from hartdesk.models.settings import SettingRow
 from hartdesk.models.staff import Role, StaffMember
+from hartdesk.models.vault import Credential, credential_clients, credential_services
 
 __all__ = [
     "Address",
@@ -42,6 +43,7 @@ __all__ = [
     "Contact",
     "ContactPoint",
     "Counter",
+    "Credential",
     "DataCategory",
     "DpaStatus",
     "Invoice",
@@ -65,5 +67,7 @@ __all__ = [
     "SettingRow",
     "StaffMember",
     "TransferSafeguard",
+    "credential_clients",
+    "credential_services",
     "service_operators",
 ]

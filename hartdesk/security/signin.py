@@ -20,6 +20,9 @@ from hartdesk.errors import (
     HartdeskError,
     PermissionDeniedError,
     SignInError,
+    StepUpRequiredError,
+    ThrottledError,
+    TotpNotSetUpError,
     TotpRequiredError,
 )
 from hartdesk.models import Role, StaffMember
@@ -32,6 +35,7 @@ from hartdesk.storage.register import PENDING_KEYS_JSON, OpenRegister
 log = logging.getLogger(__name__)
 Clock = Callable[[], float]
 RECOVERY_ACCOUNT = "recovery"
+STEP_UP_PREFIX = "step-up:"  # the throttle's account for step-up codes: a lock-out there leaves sign-in alone
 WRONG_CREDENTIALS = "The user name or password is not correct."
 
 
@@ -83,20 +87,79 @@ class SignedIn:
             audit.record(session, self.username, action, target, details)
 
     def has_fresh_second_factor(self) -> bool:
-        """True while a TOTP code proved in this session is younger than the step-up window."""
+        """True while a TOTP code proved in this session (the sign-in code counts) is younger than the step-up
+        window."""
         if self.second_factor_at is None:
             return False
         window = self.settings().step_up_minutes * 60
-        return self.clock() - self.second_factor_at <= window
+        return 0 <= self.clock() - self.second_factor_at <= window
+
+    def has_totp(self) -> bool:
+        with self.register.session() as session:
+            member = session.get(StaffMember, self.identity.staff_id)
+            return bool(member is not None and member.totp_secret and member.totp_confirmed)
+
+    def require_step_up(self) -> None:
+        """Before a secret is shown: raise unless a TOTP code was proved within the step-up window."""
+        if self.has_fresh_second_factor():
+            return
+        if not self.has_totp():
+            raise TotpNotSetUpError(
+                'Set up two-step sign-in for your account first (Account menu, "Set up two-step sign-in"): '
+                "passwords in the vault are shown only after a code from your authenticator app."
+            )
+        self._step_up_throttle().check_locked()
+        raise StepUpRequiredError("Enter the 6-digit code from your authenticator app to see this password.")
 
     def step_up(self, code: str) -> None:
-        """Prove the second factor again (e.g. before revealing a secret)."""
-        _check_totp(self.register, self.identity, code, self.clock)
+        """Prove the second factor again (before revealing, copying or exporting a secret). Wrong codes count
+        towards a lock-out of their own, with the same growing delays as sign-in."""
+        if not self.has_totp():
+            raise TotpNotSetUpError("Set up two-step sign-in for your account first.")
+        throttle = self._step_up_throttle()
+        throttle.check_locked()
+        try:
+            _check_totp(
+                self.register,
+                self.identity,
+                code,
+                self.clock,
+                throttle_account=throttle.account,
+                failed_action="signin.step_up_failed",
+            )
+        except SignInError:
+            throttle.check_locked()  # the fifth wrong code locks: say so rather than "not correct"
+            raise
         self.second_factor_at = self.clock()
         self.audit("signin.step_up", f"staff:{self.username}")
 
+    def forget_step_up(self) -> None:
+        """The next secret needs a new code (the person chose to lock the vault)."""
+        self.second_factor_at = None
+
+    def _step_up_throttle(self) -> _StepUpThrottle:
+        account = STEP_UP_PREFIX + self.register.keyfile.lookup_for(self.username)
+        return _StepUpThrottle(Throttle(self.register.register_id, self.clock), account)
+
     def lock(self) -> None:
         self.register.close()
+
+
+@dataclass(frozen=True)
+class _StepUpThrottle:
+    throttle: Throttle
+    account: str
+
+    def check_locked(self) -> None:
+        try:
+            self.throttle.check(self.account)
+        except ThrottledError as exc:
+            when = time.strftime("%H:%M:%S", time.localtime(exc.retry_at))
+            raise ThrottledError(
+                f"Too many wrong codes: passwords stay hidden from you until {when}. Check the time on your phone "
+                "matches this computer's.",
+                retry_at=exc.retry_at,
+            ) from None
 
 
 def _unlock(path: Path, keyfile: KeyFile, slot: Slot, secret: str) -> list[tuple[KeyFile, bytes]]:
@@ -114,10 +177,18 @@ def _unlock(path: Path, keyfile: KeyFile, slot: Slot, secret: str) -> list[tuple
     return candidates
 
 
-def _check_totp(reg: OpenRegister, identity: Identity, code: str, clock: Clock) -> None:
-    """Accept ``code`` once, storing its time step in the same transaction; failures count towards throttling."""
+def _check_totp(
+    reg: OpenRegister,
+    identity: Identity,
+    code: str,
+    clock: Clock,
+    throttle_account: str | None = None,
+    failed_action: str = "signin.totp_failed",
+) -> None:
+    """Accept ``code`` once, storing its time step in the same transaction; failures count towards throttling
+    (of ``throttle_account``, by default the account's sign-in)."""
     throttle = Throttle(reg.register_id, clock)
-    account = reg.keyfile.lookup_for(identity.username)
+    account = throttle_account or reg.keyfile.lookup_for(identity.username)
     throttle.check(account)
     with reg.session() as session:
         member = session.get(StaffMember, identity.staff_id)
@@ -125,7 +196,7 @@ def _check_totp(reg: OpenRegister, identity: Identity, code: str, clock: Clock) 
             raise SignInError("This account has no TOTP code set up yet.")
         step = totp.accepted_step(member.totp_secret, code, clock(), member.totp_last_step)
         if step is None:
-            audit.record(session, member.username, "signin.totp_failed", f"staff:{member.username}")
+            audit.record(session, member.username, failed_action, f"staff:{member.username}")
         else:
             member.totp_last_step = step
     if step is None:

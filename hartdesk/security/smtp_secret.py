@@ -9,21 +9,15 @@ from __future__ import annotations
 
 import contextlib
 
-import keyring
 import keyring.errors
 
 from hartdesk.errors import ValidationError
-
-MAX_SECRET_CHARS = 1000  # Windows Credential Manager's limit
+from hartdesk.security.keyrings import MAX_SECRET_CHARS, backend, service_name
 
 _UNAVAILABLE = (
     "The system keyring, where hartdesk keeps the mail server's password, is not available{why}: unlock it or "
     "install one (on Linux, GNOME Keyring or KWallet), or save an email draft instead of sending."
 )
-
-
-def service_name(register_id: str) -> str:
-    return f"hartdesk:{register_id}"
 
 
 def _entry(username: str) -> str:
@@ -42,7 +36,7 @@ def smtp_password(register_id: str, username: str) -> str | None:
     """The password saved for ``username`` on this register's mail server, or None when none is saved."""
     entry = _entry(username)
     try:
-        return keyring.get_password(service_name(register_id), entry)
+        return backend().get_password(service_name(register_id), entry)
     except keyring.errors.KeyringError as exc:
         raise _unavailable(exc) from None
 
@@ -54,9 +48,9 @@ def set_smtp_password(register_id: str, username: str, password: str) -> None:
         raise ValidationError(f"A password longer than {MAX_SECRET_CHARS} characters cannot be kept in the keyring.")
     try:
         if password:
-            keyring.set_password(service_name(register_id), entry, password)
+            backend().set_password(service_name(register_id), entry, password)
         else:
             with contextlib.suppress(keyring.errors.PasswordDeleteError):  # nothing saved: already forgotten
-                keyring.delete_password(service_name(register_id), entry)
+                backend().delete_password(service_name(register_id), entry)
     except keyring.errors.KeyringError as exc:
         raise _unavailable(exc) from None

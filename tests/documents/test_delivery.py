@@ -13,13 +13,11 @@ import re
 import shutil
 import socket
 import subprocess
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-import keyring
 import keyring.backend
 import keyring.errors
 import pytest
@@ -34,8 +32,9 @@ from reportlab.pdfgen import canvas
 
 from hartdesk.documents import delivery
 from hartdesk.errors import ValidationError
-from hartdesk.security import smtp_secret
-from tests.smtp_server import PASSWORD, USER, Certificate, MemoryKeyring, start_server
+from hartdesk.security import keyrings, smtp_secret
+from tests.keyrings import MemoryKeyring
+from tests.smtp_server import PASSWORD, USER, Certificate, start_server
 
 __all__ = ["start_server"]  # the real local SMTP server fixture
 
@@ -357,15 +356,12 @@ class LockedKeyring(MemoryKeyring):
 
 
 @pytest.fixture
-def use_keyring() -> Iterator[Any]:
-    before = keyring.get_keyring()
-
+def use_keyring() -> Any:
     def use(backend: keyring.backend.KeyringBackend) -> keyring.backend.KeyringBackend:
-        keyring.set_keyring(backend)
+        keyrings.use(backend)
         return backend
 
-    yield use
-    keyring.set_keyring(before)
+    return use
 
 
 def test_the_smtp_password_lives_in_the_keyring_under_the_register(use_keyring: Any) -> None:

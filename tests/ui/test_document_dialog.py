@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pypdf
 import pytest
 from PySide6.QtCore import Qt, QUrl
@@ -31,7 +29,8 @@ from hartdesk.ui.document_dialog import (
     SmtpPasswordDialog,
 )
 from hartdesk.ui.request_detail import RequestDetailDialog
-from tests.smtp_server import MemoryKeyring, free_port, start_server
+from tests.keyrings import MemoryKeyring
+from tests.smtp_server import free_port, start_server
 from tests.ui.helpers import Show, cells, log_request, open_child, set_settings
 from tests.ui.test_clients_screen import Clients, fill_register
 
@@ -304,15 +303,6 @@ def test_an_email_draft_is_written_with_the_pdf_and_opened(
     assert dialog.rendered is not None and attachment.get_content() == dialog.rendered.made.pdf
     [row] = documents(admin_ctx.who)
     assert (row.delivery, row.delivered_to) == (Delivery.EMAIL_DRAFT, "zoe@lukasiewicz.example")
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    memory = MemoryKeyring()
-    keyring.set_keyring(memory)
-    yield memory
-    keyring.set_keyring(before)
 
 
 def test_a_refused_send_keeps_the_form_and_records_nothing(

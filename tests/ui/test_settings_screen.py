@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import keyring
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -273,35 +272,32 @@ def test_a_bad_sender_or_a_missing_logo_is_refused(qtbot, screen: SettingsScreen
 def test_the_mail_server_password_goes_to_the_keyring(qtbot, screen: SettingsScreen, signed_in_admin: SignedIn) -> None:
     from keyring.backends import fail
 
-    from tests.smtp_server import MemoryKeyring
+    from hartdesk.security import keyrings
+    from tests.keyrings import MemoryKeyring
 
-    before = keyring.get_keyring()
-    try:
-        qtbot.mouseClick(screen.smtp_password_button, Qt.MouseButton.LeftButton)
-        assert screen.smtp_status.text() == "Fill in the SMTP user name first."
+    qtbot.mouseClick(screen.smtp_password_button, Qt.MouseButton.LeftButton)
+    assert screen.smtp_status.text() == "Fill in the SMTP user name first."
 
-        retype(qtbot, screen.smtp_username_edit, "office")
-        keyring.set_keyring(fail.Keyring())
-        qtbot.mouseClick(screen.smtp_password_button, Qt.MouseButton.LeftButton)
-        dialog = open_child(screen, SmtpPasswordSetDialog)
-        qtbot.keyClicks(dialog.password_edit, "mail-secret")
-        qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
-        assert dialog.isVisible()
-        assert "system keyring, where hartdesk keeps the mail server's password, is not available" in (
-            dialog.error_label.text()
-        )
-        dialog.reject()
+    retype(qtbot, screen.smtp_username_edit, "office")
+    keyrings.use(fail.Keyring())
+    qtbot.mouseClick(screen.smtp_password_button, Qt.MouseButton.LeftButton)
+    dialog = open_child(screen, SmtpPasswordSetDialog)
+    qtbot.keyClicks(dialog.password_edit, "mail-secret")
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert "system keyring, where hartdesk keeps the mail server's password, is not available" in (
+        dialog.error_label.text()
+    )
+    dialog.reject()
 
-        memory = MemoryKeyring()
-        keyring.set_keyring(memory)
-        qtbot.mouseClick(screen.smtp_password_button, Qt.MouseButton.LeftButton)
-        dialog = open_child(screen, SmtpPasswordSetDialog)
-        qtbot.keyClicks(dialog.password_edit, "mail-secret")
-        qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
-        assert not dialog.isVisible()
-        assert screen.smtp_status.text() == "The password is kept in the keyring."
-        register_id = signed_in_admin.register.register_id
-        assert memory.secrets == {(f"hartdesk:{register_id}", "smtp:office"): "mail-secret"}
-        assert "mail-secret" not in json.dumps([r.details for r in audit_rows(signed_in_admin, "settings.changed")])
-    finally:
-        keyring.set_keyring(before)
+    memory = MemoryKeyring()
+    keyrings.use(memory)
+    qtbot.mouseClick(screen.smtp_password_button, Qt.MouseButton.LeftButton)
+    dialog = open_child(screen, SmtpPasswordSetDialog)
+    qtbot.keyClicks(dialog.password_edit, "mail-secret")
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert screen.smtp_status.text() == "The password is kept in the keyring."
+    register_id = signed_in_admin.register.register_id
+    assert memory.secrets == {(f"hartdesk:{register_id}", "smtp:office"): "mail-secret"}
+    assert "mail-secret" not in json.dumps([r.details for r in audit_rows(signed_in_admin, "settings.changed")])
