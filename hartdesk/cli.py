@@ -422,6 +422,81 @@ def cmd_import(args: argparse.Namespace, io: Io) -> int:
     return 0
 
 
+def cmd_vault(args: argparse.Namespace, io: Io) -> int:
+    from hartdesk.errors import TotpNotSetUpError
+    from hartdesk.register.clients import client_id_for
+    from hartdesk.security.vault import CredentialInput, Vault
+
+    who = _sign_in(args, io)
+    try:
+        vault = Vault(who)
+        if args.vault_command == "add":
+            # The login's password (and 2FA key) come after the sign-in password, one line each, kept exactly.
+            secret = io.read_line("the login's password (the line after yours)")
+            otp_key = io.read_line("the login's 2FA key (the line after its password)") if args.otp_key_stdin else ""
+            with who.register.session() as session:
+                data = CredentialInput(
+                    operator_id=_operator_id(session, args.operator),
+                    account_name=args.account,
+                    login_url=args.url or "",
+                    notes=args.notes or "",
+                    client_ids=tuple(client_id_for(session, ref) for ref in args.client or ()),
+                    rotate_every_days=args.rotate_every,
+                )
+            io.out(str(vault.add(data, secret, otp_key)))
+        elif args.vault_command == "list":
+            client_id = None
+            if args.client:
+                with who.register.session() as session:
+                    client_id = client_id_for(session, args.client)
+            rows = vault.rows(args.search or "", client_id=client_id)
+            _emit(
+                args,
+                io,
+                [dataclasses.asdict(r) | {"reference": r.reference} for r in rows],
+                [_vault_line(r) for r in rows],
+            )
+        elif args.vault_command == "reveal":
+            try:
+                secret = vault.reveal(args.id)
+            except TotpNotSetUpError:
+                raise TotpNotSetUpError(
+                    f"Set up TOTP for {who.username} first: the vault shows a password only after a TOTP code "
+                    "(hartdesk users enrol-totp NAME, then users confirm-totp NAME --code CODE)."
+                ) from None
+            io.out(secret)
+        else:
+            reference = vault.get(args.id).reference
+            vault.delete(args.id)
+            io.out(f"Deleted login {args.id} ({reference}) and its password from the keyring.")
+    finally:
+        who.lock()
+    return 0
+
+
+def _operator_id(session: Any, name: str) -> int:
+    """The operator called ``name`` (case and accents as typed do not matter)."""
+    from hartdesk.register import operators
+    from hartdesk.register.fields import fold
+
+    known = operators.list_operators(session)
+    for row in known:
+        if fold(row.name) == fold(name.strip()):
+            return int(row.id)
+    if not known:
+        raise ValidationError(f"There is no operator called {name}: the register has no operators yet.")
+    raise ValidationError(
+        f"There is no operator called {name}. The register has: {', '.join(sorted(r.name for r in known))}."
+    )
+
+
+def _vault_line(row: Any) -> str:
+    extras = [row.login_url, ", ".join(row.clients + row.domains), "2FA" if row.has_otp else ""]
+    if row.rotation_due is not None:
+        extras.append(f"change by {row.rotation_due.isoformat()}")
+    return "  ".join([f"{row.id:>5}", f"{row.operator} — {row.account_name}", *(e for e in extras if e)])
+
+
 def cmd_export(args: argparse.Namespace, io: Io) -> int:
     from hartdesk.register import csvio
 
@@ -783,6 +858,36 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="protect the PDF (AES-256) with the password on the next line of standard input",
         )
+
+    p = command("vault", cmd_vault, "the credentials vault: logins at registrars and other operators")
+    vault = p.add_subparsers(dest="vault_command", required=True, parser_class=_Parser)
+    v = _subcommand(vault, "add", help="store a login (its password in the system keyring) and print its id")
+    v.add_argument("--operator", required=True, metavar="NAME", help="the operator's name, e.g. Fasthosts")
+    v.add_argument("--account", required=True, metavar="ACCOUNT", help="the user name or email it signs in with")
+    v.add_argument("--url", metavar="URL", help="the login page")
+    v.add_argument(
+        "--client", action="append", metavar="REF", help="a client the login serves, e.g. C-00042 (repeatable)"
+    )
+    v.add_argument("--notes", metavar="TEXT")
+    v.add_argument("--rotate-every", type=int, metavar="DAYS", help="remind to change the password every DAYS days")
+    v.add_argument(
+        "--secret-stdin",
+        action="store_true",
+        required=True,
+        help="read the login's password from the next line of standard input (after yours with --password-stdin)",
+    )
+    v.add_argument(
+        "--otp-key-stdin",
+        action="store_true",
+        help="read the login's 2FA key (base32 or otpauth:// address) from the line after its password",
+    )
+    v = _subcommand(vault, "list", help="list the logins (never their passwords)")
+    v.add_argument("--search", metavar="TEXT", help="operator, account, login page, client or domain")
+    v.add_argument("--client", metavar="REF", help="only the logins serving this client or its domains")
+    v = _subcommand(vault, "reveal", help="print a login's password: needs a TOTP code (--totp); audited")
+    v.add_argument("id", type=int, metavar="ID", help="the login's id (see vault list)")
+    v = _subcommand(vault, "delete", help="delete a login and its password from the system keyring")
+    v.add_argument("id", type=int, metavar="ID", help="the login's id (see vault list)")
 
     p = command("deadline", cmd_deadline, "print the statutory due date of a request (no register needed)")
     p.add_argument(

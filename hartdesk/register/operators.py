@@ -17,6 +17,7 @@ from hartdesk.models import (
     CategoryRecipient,
     CategoryServiceKind,
     Client,
+    Credential,
     DataCategory,
     DpaStatus,
     LawfulBasis,
@@ -160,6 +161,12 @@ def delete_operator(session: Session, actor: str, operator_id: int) -> None:
         raise ValidationError(
             f"{operator.name} is still linked to {linked} service{'s' if linked != 1 else ''}. "
             "Move those services to another operator (or end them) before deleting it."
+        )
+    logins = session.scalar(select(func.count()).select_from(Credential).where(Credential.operator_id == operator.id))
+    if logins:
+        raise ValidationError(
+            f"The vault still has {logins} login{'s' if logins != 1 else ''} at {operator.name}. "
+            "Delete them in the Vault first (their passwords are in this computer's keyring)."
         )
     session.delete(operator)
     session.flush()

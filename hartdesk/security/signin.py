@@ -100,7 +100,11 @@ class SignedIn:
             return bool(member is not None and member.totp_secret and member.totp_confirmed)
 
     def require_step_up(self) -> None:
-        """Before a secret is shown: raise unless a TOTP code was proved within the step-up window."""
+        """Before a secret is shown: raise unless a TOTP code was proved within the step-up window.
+
+        A lock-out after wrong step-up codes holds even with a fresh code: signing in again (which is not locked
+        out) must not open the vault before the wait is over."""
+        self._step_up_throttle().check_locked()
         if self.has_fresh_second_factor():
             return
         if not self.has_totp():
@@ -108,7 +112,6 @@ class SignedIn:
                 'Set up two-step sign-in for your account first (Account menu, "Set up two-step sign-in"): '
                 "passwords in the vault are shown only after a code from your authenticator app."
             )
-        self._step_up_throttle().check_locked()
         raise StepUpRequiredError("Enter the 6-digit code from your authenticator app to see this password.")
 
     def step_up(self, code: str) -> None:

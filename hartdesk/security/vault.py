@@ -20,18 +20,26 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import keyring.errors
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from hartdesk.dates import UK, uk_date
 from hartdesk.errors import FormError, KeyringUnavailableError, NotFoundError, ValidationError
-from hartdesk.models import Client, Credential, Operator, Service
+from hartdesk.models import (
+    Client,
+    Credential,
+    Operator,
+    Service,
+    ServiceKind,
+    credential_clients,
+    credential_services,
+)
 from hartdesk.models.base import utcnow
 from hartdesk.security import audit, keyrings
 from hartdesk.security.keyrings import MAX_SECRET_CHARS
@@ -256,7 +264,6 @@ class CredentialDetail(CredentialRow):
 
 
 def _row_values(c: Credential) -> dict[str, object]:
-    due = c.rotated_on + timedelta(days=c.rotate_every_days) if c.rotate_every_days else None
     return {
         "id": c.id,
         "operator_id": c.operator_id,
@@ -267,7 +274,7 @@ def _row_values(c: Credential) -> dict[str, object]:
         "domains": tuple(s.identifier for s in c.services),
         "has_otp": c.has_otp,
         "rotated_on": c.rotated_on,
-        "rotation_due": due,
+        "rotation_due": _rotation_due(c.rotated_on, c.rotate_every_days),
     }
 
 
@@ -284,17 +291,23 @@ def list_credentials(
     session: Session, search: str = "", operator_id: int | None = None, client_id: int | None = None
 ) -> list[CredentialRow]:
     """Logins by operator, then account; ``search`` matches the operator, account, login page, clients and domains."""
-    query = select(Credential).join(Operator).options(*_loaded()).order_by(Operator.name, Credential.account_name)
+    from hartdesk.register.fields import fold
+
     conditions: list[ColumnElement[bool]] = []
     for word in search.split():
         pattern = _like(word)
+        folded = _like(fold(word))  # client names: SQLite folds the case of ASCII letters only ("Ł" vs "ł")
         conditions.append(
             or_(
                 Operator.name.ilike(pattern, escape="\\"),
                 Credential.account_name.ilike(pattern, escape="\\"),
                 Credential.login_url.ilike(pattern, escape="\\"),
                 Credential.clients.any(
-                    or_(Client.name.ilike(pattern, escape="\\"), Client.ref.ilike(pattern, escape="\\"))
+                    or_(
+                        Client.name.ilike(pattern, escape="\\"),
+                        Client.sort_name.like(folded, escape="\\"),
+                        Client.ref.ilike(pattern, escape="\\"),
+                    )
                 ),
                 Credential.services.any(Service.identifier.ilike(pattern, escape="\\")),
             )
@@ -303,9 +316,58 @@ def list_credentials(
         conditions.append(Credential.operator_id == operator_id)
     if client_id is not None:
         conditions.append(_serves_client(client_id))
+    query = select(
+        Credential.id,
+        Credential.operator_id,
+        Operator.name,
+        Credential.account_name,
+        Credential.login_url,
+        Credential.has_otp,
+        Credential.rotated_on,
+        Credential.rotate_every_days,
+    ).join(Operator)
     if conditions:
         query = query.where(*conditions)
-    return [CredentialRow(**_row_values(c)) for c in session.execute(query).scalars()]  # type: ignore[arg-type]
+    found = session.execute(query.order_by(Operator.name, Credential.account_name)).all()
+    # The clients and domains of every login listed, in two queries (not one per login, nor the ORM's objects: the
+    # Vault screen lists thousands of logins).
+    ids = [row.id for row in found]
+    listed: Any = ids if len(ids) <= 5000 else query.with_only_columns(Credential.id).scalar_subquery()
+    clients: dict[int, list[str]] = {}
+    for credential_id, ref, name in session.execute(
+        select(credential_clients.c.credential_id, Client.ref, Client.name)
+        .join(Client, Client.id == credential_clients.c.client_id)
+        .where(credential_clients.c.credential_id.in_(listed) if conditions else true())
+        .order_by(Client.ref)
+    ):
+        clients.setdefault(credential_id, []).append(f"{ref} {name}")
+    domains: dict[int, list[str]] = {}
+    for credential_id, identifier in session.execute(
+        select(credential_services.c.credential_id, Service.identifier)
+        .join(Service, Service.id == credential_services.c.service_id)
+        .where(credential_services.c.credential_id.in_(listed) if conditions else true())
+        .order_by(Service.identifier)
+    ):
+        domains.setdefault(credential_id, []).append(identifier)
+    return [
+        CredentialRow(
+            id=row.id,
+            operator_id=row.operator_id,
+            operator=row.name,
+            account_name=row.account_name,
+            login_url=row.login_url,
+            clients=tuple(clients.get(row.id, ())),
+            domains=tuple(domains.get(row.id, ())),
+            has_otp=row.has_otp,
+            rotated_on=row.rotated_on,
+            rotation_due=_rotation_due(row.rotated_on, row.rotate_every_days),
+        )
+        for row in found
+    ]
+
+
+def _rotation_due(rotated_on: date, every_days: int | None) -> date | None:
+    return rotated_on + timedelta(days=every_days) if every_days else None
 
 
 def _serves_client(client_id: int) -> ColumnElement[bool]:
@@ -326,13 +388,45 @@ def get_credential(session: Session, credential_id: int) -> CredentialDetail:
     return CredentialDetail(
         **_row_values(c),  # type: ignore[arg-type]
         notes=c.notes,
-        client_ids=tuple(client.id for client in c.clients),
-        service_ids=tuple(s.id for s in c.services),
+        # Sorted like validate() sorts a form's choices, so an unchanged form compares equal (the relationships
+        # are ordered by reference and domain name, not by id).
+        client_ids=tuple(sorted(client.id for client in c.clients)),
+        service_ids=tuple(sorted(s.id for s in c.services)),
         rotate_every_days=c.rotate_every_days,
         created_by=c.created_by,
         created_at=c.created_at,
         updated_at=c.updated_at,
     )
+
+
+def clients_with_logins(session: Session) -> list[tuple[int, str, str]]:
+    """(id, reference, name) of every client a login serves, directly or through one of its services."""
+    linked = select(credential_clients.c.client_id)
+    through_services = select(Service.client_id).join(
+        credential_services, credential_services.c.service_id == Service.id
+    )
+    rows = session.execute(
+        select(Client.id, Client.ref, Client.name)
+        .where(or_(Client.id.in_(linked), Client.id.in_(through_services)))
+        .order_by(Client.ref)
+    )
+    return [(row.id, row.ref, row.name) for row in rows]
+
+
+def services_of_clients(session: Session, client_ids: Sequence[int]) -> list[tuple[int, str, ServiceKind, str]]:
+    """(id, identifier, kind, client reference) of the clients' services a login may manage: by client, domains
+    first, then by name."""
+    rows = session.execute(
+        select(Service.id, Service.identifier, Service.kind, Client.ref)
+        .join(Service.client)
+        .where(Service.client_id.in_(client_ids))
+        .order_by(
+            Client.ref,
+            case((Service.kind == ServiceKind.DOMAIN_REGISTRATION, 0), else_=1),
+            func.lower(Service.identifier),
+        )
+    )
+    return [(row.id, row.identifier, row.kind, row.ref) for row in rows]
 
 
 def count_rotation_due(session: Session, today: date) -> int:
@@ -387,6 +481,16 @@ class _Keyring:
         for username in usernames:
             with contextlib.suppress(Exception):
                 self.delete(username)
+
+    def restore_quietly(self, before: dict[str, str | None]) -> None:
+        """Put entries back as they were (None: there was none), after the register refused a change (best
+        effort, like :meth:`forget_quietly`)."""
+        for username, secret in before.items():
+            with contextlib.suppress(Exception):
+                if secret is None:
+                    self.delete(username)
+                else:
+                    self.set(username, secret)
 
 
 def _stored_otp_key(text: str) -> OtpKey:
@@ -527,21 +631,24 @@ class Vault:
     def rotate(self, credential_id: int, secret: str, otp_key: str | None = None) -> None:
         """Store a new secret for a login (and, unless ``otp_key`` is None, a new 2FA key; "" removes it).
 
-        The old secret is put back if the register cannot record the rotation."""
+        The keyring is put back as it was if the register cannot record the rotation (the commit included)."""
         secret = check_secret(secret)
         key = None if otp_key is None else parse_otp_key(otp_key)
         ring = self._ring
-        with self.who.register.session() as session:
-            c = _credential(session, credential_id)
-            old_secret = ring.get(entry_name(credential_id))
-            change_otp = otp_key is not None
-            old_seed = ring.get(otp_entry_name(credential_id)) if change_otp else None
-            try:
-                ring.set(entry_name(credential_id), secret)
+        change_otp = otp_key is not None
+        secret_name, otp_name = entry_name(credential_id), otp_entry_name(credential_id)
+        before: dict[str, str | None] = {}
+        try:
+            with self.who.register.session() as session:
+                c = _credential(session, credential_id)
+                before[secret_name] = ring.get(secret_name)  # None: it was removed outside hartdesk
+                if change_otp:
+                    before[otp_name] = ring.get(otp_name)
+                ring.set(secret_name, secret)
                 if key is not None:
-                    ring.set(otp_entry_name(credential_id), key.uri())
+                    ring.set(otp_name, key.uri())
                 elif change_otp:
-                    ring.delete(otp_entry_name(credential_id))
+                    ring.delete(otp_name)
                 c.rotated_on = self._today()
                 c.updated_at = utcnow()
                 if change_otp:
@@ -553,30 +660,37 @@ class Vault:
                     f"credential:{credential_id}",
                     {"otp": "kept" if not change_otp else ("replaced" if key else "removed")},
                 )
-                session.flush()
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    if old_secret is not None:
-                        ring.set(entry_name(credential_id), old_secret)
-                    if old_seed is not None:
-                        ring.set(otp_entry_name(credential_id), old_seed)
-                raise
+        except BaseException:
+            ring.restore_quietly(before)
+            raise
 
     def delete(self, credential_id: int) -> None:
         """Remove a login from the register and its secrets from the keyring.
 
-        A keyring that cannot be reached keeps the login (its secret would otherwise be left behind unseen)."""
+        A keyring that cannot be reached keeps the login (its secret would otherwise be left behind unseen), and
+        the secrets are put back if the register cannot record the deletion."""
         ring = self._ring
-        with self.who.register.session() as session:
-            c = _credential(session, credential_id)
-            operator_id = c.operator_id
-            session.delete(c)
-            session.flush()
-            ring.delete(entry_name(credential_id))
-            ring.delete(otp_entry_name(credential_id))
-            audit.record(
-                session, self.who.username, "vault.deleted", f"credential:{credential_id}", {"operator": operator_id}
-            )
+        before: dict[str, str | None] = {}
+        try:
+            with self.who.register.session() as session:
+                c = _credential(session, credential_id)
+                operator_id = c.operator_id
+                session.delete(c)
+                session.flush()
+                for name in (entry_name(credential_id), otp_entry_name(credential_id)):
+                    before[name] = ring.get(name)
+                for name in before:
+                    ring.delete(name)
+                audit.record(
+                    session,
+                    self.who.username,
+                    "vault.deleted",
+                    f"credential:{credential_id}",
+                    {"operator": operator_id},
+                )
+        except BaseException:
+            ring.restore_quietly(before)
+            raise
 
     # showing (step-up) --------------------------------------------------------------------------------------------
 
@@ -613,9 +727,20 @@ class Vault:
             audit.record(session, self.who.username, "vault.otp_shown", f"credential:{credential_id}")
         return key.code(now)
 
-    def handover(self, client_id: int, new_provider: str = "") -> Handover:
-        """Every login serving the client or its domains, with their secrets, for the new provider: after step-up,
-        audited. Refused when the client has none, or any secret is missing from the keyring."""
+    def handover(self, client_id: int, new_provider: str = "") -> HandoverFile:
+        """Every login serving the client or its domains, with their secrets, in a PDF for the new provider,
+        encrypted with a new password (shown once to the clerk, then forgotten): after step-up. Refused when the
+        client has none, or any secret is missing from the keyring. Audited once the file exists."""
+        from hartdesk.documents.delivery import encrypt_pdf, new_pdf_password
+        from hartdesk.documents.handover import build_handover_pdf
+
+        doc, credential_ids = self._handover_document(client_id, new_provider)
+        password = new_pdf_password()
+        pdf = encrypt_pdf(build_handover_pdf(doc), password)
+        self.who.audit("vault.exported", f"client:{doc.client_ref}", {"credentials": credential_ids})
+        return HandoverFile(pdf, password, len(doc.entries), f"{doc.client_ref} logins handover.pdf")
+
+    def _handover_document(self, client_id: int, new_provider: str) -> tuple[Handover, list[int]]:
         from hartdesk.documents.handover import Handover, HandoverEntry
         from hartdesk.register.letterhead import letterhead_from, page_size
 
@@ -654,13 +779,6 @@ class Vault:
                         rotated_on=c.rotated_on,
                     )
                 )
-            audit.record(
-                session,
-                self.who.username,
-                "vault.exported",
-                f"client:{client.ref}",
-                {"credentials": [c.id for c in credentials]},
-            )
             return Handover(
                 letterhead=letterhead_from(settings),
                 pagesize=page_size(settings),
@@ -670,7 +788,7 @@ class Vault:
                 prepared_by=self.who.identity.display_name,
                 produced_at=datetime.fromtimestamp(self.who.clock(), UK),
                 entries=tuple(entries),
-            )
+            ), [c.id for c in credentials]
 
 
 @dataclass(frozen=True)
@@ -679,14 +797,3 @@ class HandoverFile:
     password: str  # shown once, never stored
     count: int
     filename: str
-
-
-def make_handover(vault: Vault, client_id: int, new_provider: str = "") -> HandoverFile:
-    """The handover PDF, encrypted with a new password (shown once to the clerk, then forgotten)."""
-    from hartdesk.documents.delivery import encrypt_pdf, new_pdf_password
-    from hartdesk.documents.handover import build_handover_pdf
-
-    doc = vault.handover(client_id, new_provider)
-    password = new_pdf_password()
-    pdf = encrypt_pdf(build_handover_pdf(doc), password)
-    return HandoverFile(pdf, password, len(doc.entries), f"{doc.client_ref} logins handover.pdf")

@@ -17,7 +17,6 @@ logged.
 
 from __future__ import annotations
 
-import atexit
 import shutil
 import subprocess
 import tempfile
@@ -30,14 +29,11 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import (
     QByteArray,
-    QCoreApplication,
     QMargins,
-    QMimeData,
     QRect,
     QSettings,
     QSize,
     Qt,
-    QTimer,
     QUrl,
     Signal,
     Slot,
@@ -45,7 +41,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QDesktopServices,
-    QGuiApplication,
     QImage,
     QKeySequence,
     QPainter,
@@ -75,6 +70,7 @@ from PySide6.QtWidgets import (
 
 from hartdesk import paths
 from hartdesk.errors import ValidationError
+from hartdesk.ui.clipboard import DOCUMENT_CLEAR_SECONDS, copy_secret
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.request_actions import chosen_date, date_field, ui_today
 from hartdesk.ui.widgets import (
@@ -104,7 +100,6 @@ PRINT_DPI = 300  # the most a printed page is drawn at
 PDF_FILTER = "PDF files (*.pdf);;All files (*)"
 EML_FILTER = "Email messages (*.eml);;All files (*)"
 SCAN_FILTER = "Scans (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.heic *.heif *.webp);;All files (*)"
-CLIPBOARD_CLEAR_MS = 60_000  # a copied PDF password leaves the clipboard after a minute (if still there)
 NO_RENDERER = (
     "No preview on this computer: it needs Qt's PDF module (the PySide6-Addons package) or Poppler's pdftoppm. "
     "The document itself is complete: save it and open it in a PDF reader to check it."
@@ -394,36 +389,6 @@ class PdfPreview(QStackedWidget):
 # --- a password shown once --------------------------------------------------------------------------------------------
 
 
-def copy_secret(text: str) -> None:
-    """Put ``text`` on the clipboard marked as a secret (clipboard managers and history leave it out); it is taken off
-    again after a minute if nothing else was copied meanwhile."""
-    clipboard = QGuiApplication.clipboard()
-    data = QMimeData()
-    data.setText(text)
-    data.setData("x-kde-passwordManagerHint", QByteArray(b"secret"))
-    data.setData("ExcludeClipboardContentFromMonitorProcessing", QByteArray(b"1"))
-    data.setData("CanIncludeInClipboardHistory", QByteArray(b"\x00\x00\x00\x00"))
-    data.setData("application/x-nspasteboard-concealed-type", QByteArray(b"secret"))
-    clipboard.setMimeData(data)
-
-    def forget() -> None:
-        if clipboard.text() == text:
-            clipboard.clear()
-
-    # A timer owned by the application (not a static single shot), and the secret is also taken off when hartdesk
-    # quits: the clipboard must not hold it afterwards, and Qt must not free the mime data after Python has gone.
-    app = QCoreApplication.instance()
-    timer = QTimer(app)
-    timer.setSingleShot(True)
-    timer.timeout.connect(forget)
-    timer.timeout.connect(timer.deleteLater)
-    timer.start(CLIPBOARD_CLEAR_MS)
-    if app is not None:
-        app.aboutToQuit.connect(forget)
-    # Also at interpreter exit: PySide6 crashes on the way out if the clipboard still owns mime data made in Python.
-    atexit.register(forget)
-
-
 class PasswordShownDialog(QDialog):
     """The password of a protected PDF, shown once with a Copy button: the clerk gives it to the recipient by phone."""
 
@@ -460,7 +425,7 @@ class PasswordShownDialog(QDialog):
 
     @Slot()
     def _on_copy_button_clicked(self) -> None:
-        copy_secret(self.password_label.text())
+        copy_secret(self.password_label.text(), DOCUMENT_CLEAR_SECONDS)
         self.copied_label.setText("Copied. It leaves the clipboard in a minute.")
 
     def done(self, result: int) -> None:

@@ -2,8 +2,9 @@
 
 Ctrl+K opens the Find box (clients, domains, operators) from any screen.
 
-Locking (Ctrl+L, the Lock button, or the idle timer) clears every screen, drops the register's key, hides the
-window's content and shows the sign-in dialog; whoever signs in next gets screens built for their role. Closing the
+Locking (Ctrl+L, the Lock button, or the idle timer) clears every screen (hiding a password revealed in the vault),
+takes a secret hartdesk copied off the clipboard, drops the register's key, hides the window's content and shows the
+sign-in dialog; whoever signs in next gets screens built for their role. Closing the
 window makes an automatic rolling backup first, then locks.
 """
 
@@ -57,6 +58,7 @@ def screen_classes() -> list[type[Screen]]:
     from hartdesk.ui.screens.services import ServicesScreen
     from hartdesk.ui.screens.settings import SettingsScreen
     from hartdesk.ui.screens.staff import StaffScreen
+    from hartdesk.ui.screens.vault import VaultScreen
 
     return [
         HomeScreen,
@@ -65,6 +67,7 @@ def screen_classes() -> list[type[Screen]]:
         DocumentsScreen,
         ServicesScreen,
         OperatorsScreen,
+        VaultScreen,
         StaffScreen,
         AuditScreen,
         SettingsScreen,
@@ -413,6 +416,9 @@ class MainWindow(QMainWindow):
         self._show_signin()
 
     def _drop_session(self) -> None:
+        from hartdesk.ui import clipboard
+
+        clipboard.forget_secret()  # a password copied from the vault or a document's password
         self.idle.stop()
         if self.notifier is not None:
             self.notifier.stop()

@@ -25,12 +25,21 @@ from hartdesk.ui.screens.requests import RequestsScreen
 from hartdesk.ui.screens.services import ServicesScreen
 from hartdesk.ui.screens.settings import SettingsScreen
 from hartdesk.ui.screens.staff import StaffScreen
+from hartdesk.ui.screens.vault import VaultScreen
 from hartdesk.ui.tasks import SyncTaskRunner
 from tests.conftest import ADMIN, ADMIN_PASSWORD, AGENCY_NAME, STAFF, STAFF_PASSWORD
 from tests.ui.helpers import FakeClock, OpenMainWindow
 
 MakeWindow = Callable[..., MainWindow]
-STAFF_SCREENS = [HomeScreen, ClientsScreen, RequestsScreen, DocumentsScreen, ServicesScreen, OperatorsScreen]
+STAFF_SCREENS = [
+    HomeScreen,
+    ClientsScreen,
+    RequestsScreen,
+    DocumentsScreen,
+    ServicesScreen,
+    OperatorsScreen,
+    VaultScreen,
+]
 ADMIN_SCREENS = [*STAFF_SCREENS, StaffScreen, AuditScreen, SettingsScreen]
 
 
@@ -68,7 +77,7 @@ def screen_types(window: MainWindow) -> list[type]:
 def test_admin_sees_every_screen(make_window: MakeWindow) -> None:
     window = make_window(ADMIN, ADMIN_PASSWORD)
     assert screen_types(window) == ADMIN_SCREENS
-    assert window.sidebar.count() == 9
+    assert window.sidebar.count() == 10
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
     assert titles == [
         "Home",
@@ -77,6 +86,7 @@ def test_admin_sees_every_screen(make_window: MakeWindow) -> None:
         "Documents",
         "Services",
         "Operators",
+        "Vault",
         "Staff",
         "Audit log",
         "Settings",
@@ -94,6 +104,7 @@ def test_staff_do_not_see_admin_screens(make_window: MakeWindow) -> None:
         "Documents",
         "Services",
         "Operators",
+        "Vault",
     ]
     assert "Bob Clerk" in window.who_label.text() and "(staff)" in window.who_label.text()
 
@@ -112,10 +123,12 @@ def test_home_shows_agency_person_and_register(make_window: MakeWindow) -> None:
 def test_ctrl_number_jumps_to_a_screen(qtbot, make_window: MakeWindow) -> None:
     window = make_window(ADMIN, ADMIN_PASSWORD)
     activate(qtbot, window)
-    qtbot.keyClick(window.sidebar, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.current_screen(), AuditScreen)
     qtbot.keyClick(window.sidebar, Qt.Key.Key_Up)
     assert isinstance(window.current_screen(), StaffScreen)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.current_screen(), VaultScreen)
     qtbot.keyClick(window.sidebar, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.current_screen(), RequestsScreen)
     qtbot.keyClick(window.sidebar, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
