@@ -13,44 +13,16 @@ Each function takes a scratch folder and prints its own figures.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-ROUNDS = 5
+from common import PASSWORD, median, ms, new_register
+
 TODAY = date(2026, 11, 21)
-PASSWORD = "Bench-Password-Quiet-71"
-
-
-def _median(fn: Callable[[], object], rounds: int = ROUNDS) -> float:
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms"
-
-
-def _new_register(folder: Path) -> Any:
-    from hartdesk import settings as settings_mod
-    from hartdesk.demo import DEMO_SETTINGS
-    from hartdesk.security import kdf
-    from hartdesk.storage import register as register_mod
-
-    kdf.use_insecure_test_parameters(True)  # key derivation is not what is measured here
-    _, reg = register_mod.create(folder, "admin", "Admin", PASSWORD)
-    with reg.session() as s:
-        settings_mod.save(s, DEMO_SETTINGS)
-    return reg
 
 
 def _large_client(reg: Any, services: int = 200, invoices: int = 500, requests: int = 50) -> str:
@@ -154,22 +126,22 @@ def bench_large_data_report(folder: Path) -> None:
     from hartdesk.documents.data_report import portable_copy, render_data_report
     from hartdesk.register.subject_data import subject_data
 
-    reg = _new_register(folder / "register")
+    reg = new_register(folder / "register")
     try:
         ref = _large_client(reg)
         with reg.session() as s:
             settings = settings_mod.load(s)
-            build = _median(lambda: subject_data(s, ref, settings, TODAY))
+            build = median(lambda: subject_data(s, ref, settings, TODAY))
             data = subject_data(s, ref, settings, TODAY)
-            render = _median(lambda: render_data_report(data, True))
-            copy = _median(lambda: portable_copy(data))
+            render = median(lambda: render_data_report(data, True))
+            copy = median(lambda: portable_copy(data))
 
             def whole() -> None:
                 d = subject_data(s, ref, settings, TODAY)
                 render_data_report(d, True)
                 portable_copy(d)
 
-            total = _median(whole)
+            total = median(whole)
         pdf = render_data_report(data, True)
     finally:
         reg.close()
@@ -177,9 +149,9 @@ def bench_large_data_report(folder: Path) -> None:
     rows = sum(len(t.rows) for t in data.tables)
     print(
         f"  data report, 200 services + 500 invoices + 50 requests ({rows} table rows, {pages} pages, "
-        f"{len(pdf) / 1024:.0f} KB): {_ms(total)} in all (target <= 1000 ms)"
+        f"{len(pdf) / 1024:.0f} KB): {ms(total)} in all (target <= 1000 ms)"
     )
-    print(f"    subject_data {_ms(build)}, render_data_report {_ms(render)}, portable_copy {_ms(copy)}")
+    print(f"    subject_data {ms(build)}, render_data_report {ms(render)}, portable_copy {ms(copy)}")
 
 
 def bench_dpa(folder: Path) -> None:
@@ -188,20 +160,20 @@ def bench_dpa(folder: Path) -> None:
     from hartdesk.documents.dpa import render_dpa
     from hartdesk.register.dpa_data import dpa_data
 
-    reg = _new_register(folder / "register")
+    reg = new_register(folder / "register")
     try:
         ref = _large_client(reg)
         with reg.session() as s:
             settings = settings_mod.load(s)
-            build = _median(lambda: dpa_data(s, ref, settings, TODAY))
+            build = median(lambda: dpa_data(s, ref, settings, TODAY))
             data = dpa_data(s, ref, settings, TODAY)
-            render = _median(lambda: render_dpa(data))
-            total = _median(lambda: render_dpa(dpa_data(s, ref, settings, TODAY)))
+            render = median(lambda: render_dpa(data))
+            total = median(lambda: render_dpa(dpa_data(s, ref, settings, TODAY)))
     finally:
         reg.close()
     print(
-        f"  DPA for the same client: {_ms(total)} in all (target <= 500 ms); dpa_data {_ms(build)}, "
-        f"render_dpa {_ms(render)}"
+        f"  DPA for the same client: {ms(total)} in all (target <= 500 ms); dpa_data {ms(build)}, "
+        f"render_dpa {ms(render)}"
     )
 
 
@@ -239,7 +211,7 @@ def bench_batch_of_reports(folder: Path, clients: int = 100) -> None:
         who.lock()
     print(
         f"  batch of {len(refs)} data reports for demo clients: {elapsed:.1f} s, "
-        f"{_ms(elapsed / len(refs))} each (target <= 30 s)"
+        f"{ms(elapsed / len(refs))} each (target <= 30 s)"
     )
 
 

@@ -13,28 +13,16 @@ Targets: dashboard and list page <= 300 ms (shown on a screen); email import of 
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from common import PASSWORD, median, ms
+
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "5000"))
 ROUNDS = 7
-
-
-def _median(fn: object, rounds: int = ROUNDS) -> float:
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        fn()  # type: ignore[operator]
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
 
 
 def bench_register(folder: Path) -> None:
@@ -47,7 +35,7 @@ def bench_register(folder: Path) -> None:
     from hartdesk.storage import register as register_mod
 
     kdf.use_insecure_test_parameters(True)  # key derivation is not what is measured here
-    _, reg = register_mod.create(folder / "register", "admin", "Admin", "Bench-Password-Quiet-71")
+    _, reg = register_mod.create(folder / "register", "admin", "Admin", PASSWORD)
     settings = settings_mod.Settings()
     today = date(2026, 11, 21)
     kinds, channels = list(RequestType), list(RequestChannel)
@@ -69,15 +57,15 @@ def bench_register(folder: Path) -> None:
             {"done": RequestStatus.COMPLETED.value, "cut": today - timedelta(days=60)},
         )
     logged = time.perf_counter() - started
-    print(f"  logging {REQUESTS} requests: {_ms(logged / REQUESTS)} each")
+    print(f"  logging {REQUESTS} requests: {ms(logged / REQUESTS)} each")
 
     with reg.session() as s:
         open_count = rq.count_requests(s, rq.RequestQuery(open_only=True), today)
-        dashboard = _median(lambda: rq.due_lists(s, settings, today))
-        page = _median(lambda: rq.list_requests(s, rq.RequestQuery(), settings, today, 0, 200))
-        search = _median(lambda: rq.list_requests(s, rq.RequestQuery(text="person42"), settings, today, 0, 200))
+        dashboard = median(lambda: rq.due_lists(s, settings, today), ROUNDS)
+        page = median(lambda: rq.list_requests(s, rq.RequestQuery(), settings, today, 0, 200), ROUNDS)
+        search = median(lambda: rq.list_requests(s, rq.RequestQuery(text="person42"), settings, today, 0, 200), ROUNDS)
         conn = s.connection()
-        floor = _median(
+        floor = median(
             lambda: conn.execute(
                 text(
                     "SELECT r.ref, r.kind, r.channel, r.status, r.received_on, r.due_on, r.closed_on, "
@@ -86,14 +74,15 @@ def bench_register(folder: Path) -> None:
                     "WHERE r.status IN ('new','awaiting-identity','awaiting-clarification','in-progress','extended') "
                     "ORDER BY r.closed_on IS NOT NULL, r.due_on IS NULL, r.due_on, r.received_on DESC, r.id DESC"
                 )
-            ).all()
+            ).all(),
+            ROUNDS,
         )
     reg.close()
     print(
-        f"  dashboard ({open_count} open of {REQUESTS}): {_ms(dashboard)} (bare SQL {_ms(floor)}, "
+        f"  dashboard ({open_count} open of {REQUESTS}): {ms(dashboard)} (bare SQL {ms(floor)}, "
         f"{dashboard / floor:.1f}x)"
     )
-    print(f"  Requests screen first page: {_ms(page)}; searched: {_ms(search)}")
+    print(f"  Requests screen first page: {ms(page)}; searched: {ms(search)}")
 
 
 def bench_engine() -> None:
@@ -114,7 +103,7 @@ def bench_engine() -> None:
             while not deadlines.is_working_day(due, "ENG"):
                 due += timedelta(days=1)
 
-    full, floor = _median(engine), _median(bare)
+    full, floor = median(engine, ROUNDS), median(bare, ROUNDS)
     print(
         f"  deadline for one request: {full / len(days) * 1e6:.0f} µs (bare date arithmetic "
         f"{floor / len(days) * 1e6:.0f} µs, {full / floor:.1f}x; the rest is the explanation)"
@@ -137,8 +126,8 @@ def bench_email() -> None:
     scan = b"%PDF-1.4\n" + os.urandom(23 * 1024 * 1024) + b"\n%%EOF\n"
     msg.add_attachment(scan, maintype="application", subtype="pdf", filename="scan.pdf")
     data = msg.as_bytes()
-    full = _median(lambda: mail.read_message("big.eml", data), 3)
-    floor = _median(
+    full = median(lambda: mail.read_message("big.eml", data), 3)
+    floor = median(
         lambda: [
             p.get_content()
             for p in email.message_from_bytes(data, policy=email.policy.default).walk()
@@ -147,7 +136,7 @@ def bench_email() -> None:
         3,
     )
     print(
-        f"  reading a {len(data) / 1e6:.0f} MB email: {_ms(full)} (standard library alone {_ms(floor)}, "
+        f"  reading a {len(data) / 1e6:.0f} MB email: {ms(full)} (standard library alone {ms(floor)}, "
         f"{full / floor:.1f}x)"
     )
 

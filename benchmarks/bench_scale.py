@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from common import ms
+
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50000"))
 ROUNDS = 7
 QUERIES = [
@@ -49,10 +51,6 @@ QUERIES = [
     "studio design",
 ]
 HERE = Path(__file__).resolve().parent
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -122,8 +120,8 @@ def main() -> None:
                 _screen_query(session, "")
             opens.append(time.perf_counter() - start)
         print(
-            f"client list open (count + first 200 rows): median {_ms(statistics.median(opens))}, "
-            f"worst {_ms(max(opens))} (target <= 300 ms)"
+            f"client list open (count + first 200 rows): median {ms(statistics.median(opens))}, "
+            f"worst {ms(max(opens))} (target <= 300 ms)"
         )
 
         timings: dict[str, list[float]] = {q: [] for q in QUERIES}
@@ -161,14 +159,14 @@ def main() -> None:
         plain_medians = [statistics.median(v) for v in plains.values()]
         floor_p50, floor_p95 = _pct(floor_medians, 50), _pct(floor_medians, 95)
         print(f"search as you type, {len(QUERIES)} queries x {ROUNDS} rounds (median per query):")
-        print(f"  hartdesk:  p50 {_ms(app_p50)}, p95 {_ms(app_p95)} (target p95 <= 30 ms)")
-        print(f"  bare SQL:  p50 {_ms(floor_p50)}, p95 {_ms(floor_p95)}")
+        print(f"  hartdesk:  p50 {ms(app_p50)}, p95 {ms(app_p95)} (target p95 <= 30 ms)")
+        print(f"  bare SQL:  p50 {ms(floor_p50)}, p95 {ms(floor_p95)}")
         print(f"  ratio to the floor: p50 {app_p50 / floor_p50:.2f}x, p95 {app_p95 / floor_p95:.2f}x (target <= 2x)")
         slowest = max(QUERIES, key=lambda q: statistics.median(timings[q]))
-        print(f"  slowest query: {slowest!r} {_ms(statistics.median(timings[slowest]))}")
+        print(f"  slowest query: {slowest!r} {ms(statistics.median(timings[slowest]))}")
         cipher_total, plain_total = sum(floor_medians), sum(plain_medians)
         print(
-            f"SQLCipher vs plain SQLite, same statements: {_ms(cipher_total)} vs {_ms(plain_total)} "
+            f"SQLCipher vs plain SQLite, same statements: {ms(cipher_total)} vs {ms(plain_total)} "
             f"= {cipher_total / plain_total:.2f}x (target <= 1.3x)"
         )
         encrypted.close()

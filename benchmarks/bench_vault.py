@@ -11,53 +11,32 @@ Measured in one run, medians of 5 rounds, each against the bare work underneath 
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROUNDS = 5
-PASSWORD = "Bench-Password-Quiet-71"
+from common import median, ms, new_register
+
 LOGINS = 2000
 CLIENTS = 1000
 OPERATORS = 20
 
 
-def _median(fn: Callable[[], object], rounds: int = ROUNDS) -> float:
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
-
-
 def _filled_vault(folder: Path) -> tuple[Any, Any]:
-    from hartdesk import settings as settings_mod
-    from hartdesk.demo import DEMO_SETTINGS
     from hartdesk.models import Client, Role, ServiceKind, TransferSafeguard
     from hartdesk.register import clients, operators
     from hartdesk.register import services as svc
-    from hartdesk.security import kdf, keyrings
+    from hartdesk.security import keyrings
     from hartdesk.security.signin import Identity, SignedIn
     from hartdesk.security.vault import CredentialInput, Vault
-    from hartdesk.storage import register as register_mod
-
-    kdf.use_insecure_test_parameters(True)  # key derivation is not what is measured here
     from tests.keyrings import MemoryKeyring  # secrets in a dict: never this computer's keyring
 
     memory = MemoryKeyring()
     keyrings.use(memory)
-    _, reg = register_mod.create(folder, "admin", "Admin", PASSWORD)
+    reg = new_register(folder)
     with reg.session() as s:
-        settings_mod.save(s, DEMO_SETTINGS)
         operator_ids = [
             operators.create_operator(
                 s,
@@ -106,23 +85,23 @@ def bench_vault(folder: Path) -> None:
     who, memory = _filled_vault(folder)
     try:
         vault = Vault(who)
-        rows = _median(lambda: vault.rows())
-        searched = _median(lambda: vault.rows("client-0421"))
+        rows = median(lambda: vault.rows())
+        searched = median(lambda: vault.rows("client-0421"))
 
         def bare_sql() -> None:
             with who.register.session() as s:
                 s.execute(text("SELECT * FROM credentials")).all()
 
-        bare = _median(bare_sql)
+        bare = median(bare_sql)
         print(
-            f"  Vault list, {LOGINS} logins: {_ms(rows)} (target <= 100 ms); searched {_ms(searched)}; "
-            f"bare SQL {_ms(bare)} ({rows / bare:.1f}x)"
+            f"  Vault list, {LOGINS} logins: {ms(rows)} (target <= 100 ms); searched {ms(searched)}; "
+            f"bare SQL {ms(bare)} ({rows / bare:.1f}x)"
         )
-        reveal = _median(lambda: vault.reveal(LOGINS // 2), rounds=51)
+        reveal = median(lambda: vault.reveal(LOGINS // 2), rounds=51)
         service = keyrings.service_name(who.register.register_id)
-        bare_get = _median(lambda: memory.get_password(service, entry_name(LOGINS // 2)), rounds=51)
+        bare_get = median(lambda: memory.get_password(service, entry_name(LOGINS // 2)), rounds=51)
         print(
-            f"  reveal one login (step-up check, register, keyring, audit row): {_ms(reveal)}; "
+            f"  reveal one login (step-up check, register, keyring, audit row): {ms(reveal)}; "
             f"the keyring read alone {bare_get * 1e6:.1f} µs"
         )
     finally:

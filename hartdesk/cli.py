@@ -461,8 +461,9 @@ def cmd_vault(args: argparse.Namespace, io: Io) -> int:
                 secret = vault.reveal(args.id)
             except TotpNotSetUpError:
                 raise TotpNotSetUpError(
-                    f"Set up TOTP for {who.username} first: the vault shows a password only after a TOTP code "
-                    "(hartdesk users enrol-totp NAME, then users confirm-totp NAME --code CODE)."
+                    f"Set up TOTP for {who.username} first: the vault shows a password only after a TOTP code. "
+                    'In the hartdesk window: Account menu, "Set up two-step sign-in (TOTP)…"; or ask an '
+                    "administrator (hartdesk users enrol-totp NAME, then users confirm-totp NAME --code CODE)."
                 ) from None
             io.out(secret)
         else:

@@ -6,7 +6,7 @@ The document holds secrets, so it is only ever handed out encrypted (AES-256, a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from reportlab.lib.styles import StyleSheet1
@@ -30,8 +30,8 @@ class HandoverEntry:
     operator_role: str  # e.g. "Domain registrar"
     account_name: str
     login_url: str
-    secret: str  # the password, exactly as kept (may hold any character, up to 1000 of them)
-    otp_key: str  # the login's 2FA key as an otpauth:// address (digits, hash, period included), or ""
+    secret: str = field(repr=False)  # the password, exactly as kept (any character, up to 1000 of them)
+    otp_key: str = field(repr=False)  # the login's 2FA key as an otpauth:// address (digits, hash, period), or ""
     domains: tuple[str, ...]  # the client's domains and services this login manages
     notes: str
     rotated_on: date

@@ -12,6 +12,7 @@ import contextlib
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -41,7 +42,7 @@ from hartdesk.privacy.attachments import check_attachment
 from hartdesk.register import fields
 from hartdesk.register.csvio import neutralise
 from hartdesk.register.references import next_number
-from hartdesk.register.search import client_condition
+from hartdesk.register.search import LIKE_ESCAPE, client_condition, like_contains
 from hartdesk.security import audit
 from hartdesk.settings import Settings
 
@@ -937,20 +938,36 @@ def _conditions(query: RequestQuery, today: date) -> list[object]:
         conds.append(PrivacyRequest.received_on >= query.received_from)
     if query.received_to is not None:
         conds.append(PrivacyRequest.received_on <= query.received_to)
-    for term in query.text.split():
-        like = f"%{term.lower()}%"
-        conds.append(
-            or_(
-                func.lower(PrivacyRequest.ref).like(like),
-                func.lower(PrivacyRequest.requester_name).like(like),
-                func.lower(PrivacyRequest.requester_email).like(like),
-                func.lower(PrivacyRequest.subject).like(like),
-                PrivacyRequest.requester_phone.like(f"%{fields.phone_digits(term) or term}%"),
-                func.lower(Client.ref).like(like),
-                func.lower(Client.name).like(like),
+    whole_number = _phone_fragments(query.text, min_digits=6)
+    if whole_number:  # "+44 20 7946 0018": one number, not four words
+        conds.append(or_(*(PrivacyRequest.requester_phone.like(f"%{digits}%") for digits in whole_number)))
+    for term in [] if whole_number else query.text.split():
+        like = like_contains(term.lower())
+        matches = [
+            func.lower(column).like(like, escape=LIKE_ESCAPE)
+            for column in (
+                PrivacyRequest.ref,
+                PrivacyRequest.requester_name,
+                PrivacyRequest.requester_email,
+                PrivacyRequest.subject,
+                Client.ref,
+                Client.name,
             )
-        )
+        ]
+        matches += [PrivacyRequest.requester_phone.like(f"%{digits}%") for digits in _phone_fragments(term)]
+        conds.append(or_(*matches))
     return conds
+
+
+def _phone_fragments(typed: str, min_digits: int = 3) -> list[str]:
+    """What a typed phone number or piece of one ("020 7946 0018", "(020)", "7946") looks like inside a stored
+    E.164 number ("+442079460018"): its digits, and for a UK number written from its leading 0, the same after 44."""
+    if not re.fullmatch(r"[\d\s()+.-]+", typed.strip()):
+        return []
+    digits = re.sub(r"\D", "", typed)
+    if len(digits) < min_digits:
+        return []
+    return [digits, "44" + digits[1:]] if digits.startswith("0") else [digits]
 
 
 def _rows(

@@ -178,8 +178,14 @@ def query_terms(typed: str) -> list[str]:
     return fold(stripped).split()
 
 
-def _like_escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+LIKE_ESCAPE = "\\"  # the ESCAPE character of every LIKE pattern made by :func:`like_contains`
+
+
+def like_contains(term: str) -> str:
+    """A LIKE pattern matching text that contains ``term``, its own ``%`` and ``_`` taken literally (use it with
+    ``ESCAPE`` :data:`LIKE_ESCAPE`)."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def client_condition(typed: str) -> ColumnElement[bool] | None:
@@ -193,8 +199,8 @@ def client_condition(typed: str) -> ColumnElement[bool] | None:
         prefix = fold(" ".join(terms))
         return and_(Client.sort_name >= prefix, Client.sort_name < prefix + "\U0010ffff")
     match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-    likes = " ".join(f"AND body LIKE :like{i} ESCAPE '\\'" for i in range(len(short_terms)))
-    params = {"match": match, **{f"like{i}": f"%{_like_escape(t)}%" for i, t in enumerate(short_terms)}}
+    likes = " ".join(f"AND body LIKE :like{i} ESCAPE '{LIKE_ESCAPE}'" for i in range(len(short_terms)))
+    params = {"match": match, **{f"like{i}": like_contains(t) for i, t in enumerate(short_terms)}}
     matching = text(f"SELECT rowid FROM client_search WHERE client_search MATCH :match {likes}").bindparams(**params)
     return Client.id.in_(matching)
 
@@ -317,7 +323,7 @@ def global_search(session: Session, typed: str, limit: int = 8) -> list[SearchHi
     hits.extend(SearchHit(HitKind.CLIENT, c.ref, c.name, f"{c.ref} · {c.status.label}") for c in clients)
     long_terms = [t for t in terms if len(t) >= MIN_INDEXED]
     if long_terms:
-        domain_like = [func.lower(Service.identifier).like(f"%{_like_escape(t)}%", escape="\\") for t in long_terms]
+        domain_like = [func.lower(Service.identifier).like(like_contains(t), escape=LIKE_ESCAPE) for t in long_terms]
         domains = session.execute(
             select(Service.identifier, Service.kind, Client.ref, Client.name)
             .join(Service.client)
@@ -330,8 +336,8 @@ def global_search(session: Session, typed: str, limit: int = 8) -> list[SearchHi
         )
     operator_like = [
         or_(
-            func.lower(Operator.name).like(f"%{_like_escape(t)}%", escape="\\"),
-            func.lower(Operator.role).like(f"%{_like_escape(t)}%", escape="\\"),
+            func.lower(Operator.name).like(like_contains(t), escape=LIKE_ESCAPE),
+            func.lower(Operator.role).like(like_contains(t), escape=LIKE_ESCAPE),
         )
         for t in terms
     ]

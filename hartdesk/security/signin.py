@@ -109,10 +109,10 @@ class SignedIn:
             return
         if not self.has_totp():
             raise TotpNotSetUpError(
-                'Set up two-step sign-in for your account first (Account menu, "Set up two-step sign-in"): '
-                "passwords in the vault are shown only after a code from your authenticator app."
+                "Set up two-step sign-in for your account first: passwords in the vault are shown only after a code "
+                "from your authenticator app."
             )
-        raise StepUpRequiredError("Enter the 6-digit code from your authenticator app to see this password.")
+        raise StepUpRequiredError("Enter the 6-digit code from your authenticator app first.")
 
     def step_up(self, code: str) -> None:
         """Prove the second factor again (before revealing, copying or exporting a secret). Wrong codes count
@@ -137,7 +137,7 @@ class SignedIn:
         self.audit("signin.step_up", f"staff:{self.username}")
 
     def forget_step_up(self) -> None:
-        """The next secret needs a new code (the person chose to lock the vault)."""
+        """Forget the code proved in this session: the next secret shown asks for a new one."""
         self.second_factor_at = None
 
     def _step_up_throttle(self) -> _StepUpThrottle:

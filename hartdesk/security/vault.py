@@ -18,7 +18,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -282,34 +282,30 @@ def _loaded() -> list[ExecutableOption]:
     return [selectinload(Credential.operator), selectinload(Credential.clients), selectinload(Credential.services)]
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def list_credentials(
     session: Session, search: str = "", operator_id: int | None = None, client_id: int | None = None
 ) -> list[CredentialRow]:
     """Logins by operator, then account; ``search`` matches the operator, account, login page, clients and domains."""
     from hartdesk.register.fields import fold
+    from hartdesk.register.search import LIKE_ESCAPE, like_contains
 
     conditions: list[ColumnElement[bool]] = []
     for word in search.split():
-        pattern = _like(word)
-        folded = _like(fold(word))  # client names: SQLite folds the case of ASCII letters only ("Ł" vs "ł")
+        pattern = like_contains(word)
+        folded = like_contains(fold(word))  # client names: SQLite folds the case of ASCII letters only ("Ł" vs "ł")
         conditions.append(
             or_(
-                Operator.name.ilike(pattern, escape="\\"),
-                Credential.account_name.ilike(pattern, escape="\\"),
-                Credential.login_url.ilike(pattern, escape="\\"),
+                Operator.name.ilike(pattern, escape=LIKE_ESCAPE),
+                Credential.account_name.ilike(pattern, escape=LIKE_ESCAPE),
+                Credential.login_url.ilike(pattern, escape=LIKE_ESCAPE),
                 Credential.clients.any(
                     or_(
-                        Client.name.ilike(pattern, escape="\\"),
-                        Client.sort_name.like(folded, escape="\\"),
-                        Client.ref.ilike(pattern, escape="\\"),
+                        Client.name.ilike(pattern, escape=LIKE_ESCAPE),
+                        Client.sort_name.like(folded, escape=LIKE_ESCAPE),
+                        Client.ref.ilike(pattern, escape=LIKE_ESCAPE),
                     )
                 ),
-                Credential.services.any(Service.identifier.ilike(pattern, escape="\\")),
+                Credential.services.any(Service.identifier.ilike(pattern, escape=LIKE_ESCAPE)),
             )
         )
     if operator_id is not None:
@@ -430,11 +426,11 @@ def services_of_clients(session: Session, client_ids: Sequence[int]) -> list[tup
 
 
 def count_rotation_due(session: Session, today: date) -> int:
-    """Logins whose rotation reminder has come (for the dashboard)."""
+    """Logins whose reminder to change the password has come (Home shows it)."""
     rows = session.execute(
         select(Credential.rotated_on, Credential.rotate_every_days).where(Credential.rotate_every_days.is_not(None))
-    ).all()
-    return sum(1 for rotated_on, days in rows if days is not None and rotated_on + timedelta(days=days) <= today)
+    )
+    return sum(1 for rotated_on, days in rows if rotated_on + timedelta(days=days or 0) <= today)
 
 
 # -- the keyring ----------------------------------------------------------------------------------------------------
@@ -548,16 +544,11 @@ class Vault:
         services = list(session.execute(select(Service).where(Service.id.in_(data.service_ids))).scalars())
         if len(clients) != len(data.client_ids) or len(services) != len(data.service_ids):
             raise ValidationError("A client or domain chosen for this login is no longer in the register.")
-        duplicate = session.scalar(
-            select(func.count())
-            .select_from(Credential)
-            .where(
-                Credential.operator_id == operator.id,
-                func.lower(Credential.account_name) == data.account_name.lower(),
-                Credential.id != (c.id or 0),
-            )
+        # Compared in Python: SQLite's lower() folds A-Z only, and "Łukasz" is "łukasz".
+        others = session.scalars(
+            select(Credential.account_name).where(Credential.operator_id == operator.id, Credential.id != (c.id or 0))
         )
-        if duplicate:
+        if any(name.casefold() == data.account_name.casefold() for name in others):
             raise FormError(
                 {"account_name": f"The vault already has the account {data.account_name} at {operator.name}."}
             )
@@ -606,7 +597,8 @@ class Vault:
         except IntegrityError:
             ring.forget_quietly(stored)
             raise ValidationError(
-                "The register changed meanwhile (an operator, client or domain was removed)."
+                "The register changed while this login was being saved (an operator, client or domain was removed, "
+                "or someone added the same account at the same moment). Nothing was saved: try again."
             ) from None
         except BaseException:
             ring.forget_quietly(stored)
@@ -793,7 +785,7 @@ class Vault:
 
 @dataclass(frozen=True)
 class HandoverFile:
-    pdf: bytes  # encrypted (AES-256, R=6)
-    password: str  # shown once, never stored
+    pdf: bytes = field(repr=False)  # encrypted (AES-256, R=6)
+    password: str = field(repr=False)  # shown once, never stored (nor shown by repr())
     count: int
     filename: str

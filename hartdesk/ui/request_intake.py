@@ -56,17 +56,17 @@ from PySide6.QtWidgets import (
 )
 
 from hartdesk.dates import UK, format_short_date, uk_date
-from hartdesk.errors import FormError, HartdeskError, ValidationError
+from hartdesk.errors import FormError, ValidationError
 from hartdesk.models.enums import IdentityMethod, RequestChannel, RequestRole, RequestType
 from hartdesk.privacy.attachments import describe_size
 from hartdesk.privacy.requests import IdentityAnswer, NewAttachment, PossibleDuplicate, RequestInput, Suggestion
-from hartdesk.ui import crash
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.widgets import (
     NOTE_STYLE,
     WARNING_STYLE,
     FormDialog,
     confirmation,
+    look_up,
     make_error_label,
     named,
     pause_timer,
@@ -277,18 +277,7 @@ class ChoiceList(QWidget):
             return
         self._asked += 1
         asked = self._asked
-
-        def done(found: list[tuple[str, object]]) -> None:
-            if shiboken6.isValid(self) and asked == self._asked:
-                self.set_matches(found)
-
-        def failed(exc: BaseException) -> None:
-            if shiboken6.isValid(self) and asked == self._asked:
-                self.set_matches([])
-            if not isinstance(exc, HartdeskError):  # a clerk's error (the register locked) only means no matches
-                crash.report_unexpected(exc, self if shiboken6.isValid(self) else None)
-
-        self._tasks.run(finder, on_done=done, on_error=failed)
+        look_up(self._tasks, self, finder, lambda: asked == self._asked, self.set_matches)
 
     def set_matches(self, found: Sequence[tuple[str, object]]) -> None:
         self.matches.clear()

@@ -54,6 +54,7 @@ from hartdesk.ui.widgets import (
     FormDialog,
     WorkDialog,
     grow_to_fit,
+    look_up,
     mono_font,
     named,
     open_modal,
@@ -65,7 +66,7 @@ if TYPE_CHECKING:
     from hartdesk.security.vault import CredentialDetail, CredentialInput, HandoverFile
     from hartdesk.ui.context import AppContext
 
-TOTP_MENU = 'Account menu, "Set up two-step sign-in (TOTP)…"'
+TOTP_HINT = 'It is in the Account menu: "Set up two-step sign-in (TOTP)…".'
 GENERATED_LENGTH = 24
 DEFAULT_ROTATION_DAYS = 90
 LOOK_UP_DELAY_MS = 250
@@ -85,12 +86,9 @@ def generate_password(length: int = GENERATED_LENGTH) -> str:
             return password
 
 
-def explain(exc: BaseException) -> str:
+def explain(exc: HartdeskError) -> str:
     """A clerk's error in words; "set up TOTP first" also says where (the Account menu)."""
-    message = exc.message if isinstance(exc, HartdeskError) else str(exc)
-    if isinstance(exc, TotpNotSetUpError) and "Account menu" not in message:
-        message = f"{message} ({TOTP_MENU})."
-    return message
+    return f"{exc.message} {TOTP_HINT}" if isinstance(exc, TotpNotSetUpError) else exc.message
 
 
 # --- step-up ----------------------------------------------------------------------------------------------------------
@@ -105,16 +103,11 @@ class StepUpDialog(WorkDialog):
         WorkDialog.__init__(self, ctx, "Confirm it is you", "&Confirm", parent)
         self.setObjectName("step_up_dialog")
         self.setMinimumWidth(440)
-        intro = named(
-            QLabel(
-                reason or "Enter the 6-digit code from your authenticator app to see this password.",
-            ),
-            "step_up_intro",
-        )
+        intro = named(QLabel(reason or "Enter the 6-digit code from your authenticator app first."), "step_up_intro")
         intro.setWordWrap(True)
         note = QLabel(
-            "Passwords in the vault are shown only to someone who has proved their second factor in the last few "
-            "minutes. Each code works once."
+            "The vault shows a password, a 2FA code or a handover only to someone who has proved their second factor "
+            "in the last few minutes. Each code works once."
         )
         note.setWordWrap(True)
         note.setStyleSheet(NOTE_STYLE)
@@ -166,9 +159,10 @@ def run_with_step_up(
     on_error: Callable[[BaseException], None],
     *,
     ask: bool = True,
+    on_cancel: Callable[[], None] | None = None,
 ) -> None:
     """Run ``fn`` (a serial task: showing a secret is audited); if it needs a fresh second factor, ask for the code
-    and run it once more. ``on_done``/``on_error`` are not called when the person cancels the code, nor after
+    and run it once more. When the person cancels the code only ``on_cancel`` is called; nothing is called after
     ``parent`` is gone or the register locked."""
 
     def alive() -> bool:
@@ -183,6 +177,8 @@ def run_with_step_up(
             return
         if isinstance(exc, StepUpRequiredError) and ask:
             dialog = StepUpDialog(ctx, exc.message, parent)
+            if on_cancel is not None:
+                dialog.rejected.connect(on_cancel)
             open_modal(dialog, lambda: run_with_step_up(ctx, parent, fn, on_done, on_error, ask=False))
             return
         on_error(exc)
@@ -298,17 +294,7 @@ class ClientsChooser(QWidget):
                 rows = search.list_clients(session, search.ClientQuery(text=typed), 0, 8)
             return [Choice(r.id, f"{r.ref} {r.name}") for r in rows]
 
-        def done(found: list[Choice]) -> None:
-            if shiboken6.isValid(self) and asked == self._asked:
-                self._show_matches(found)
-
-        def failed(exc: BaseException) -> None:
-            if shiboken6.isValid(self) and asked == self._asked:
-                self._show_matches([])
-            if not isinstance(exc, HartdeskError):  # a clerk's error (the register locked) only means no matches
-                crash.report_unexpected(exc, self if shiboken6.isValid(self) else None)
-
-        self.ctx.tasks.run(find, on_done=done, on_error=failed)
+        look_up(self.ctx.tasks, self, find, lambda: asked == self._asked, self._show_matches)
 
     def _show_matches(self, found: list[Choice]) -> None:
         self._found = found
@@ -406,12 +392,6 @@ class DomainsChooser(QListWidget):
 
     def texts(self) -> list[str]:
         return [self.item(row).text() for row in range(self.count())]
-
-    def tick(self, text_start: str) -> None:
-        """Tick the service whose text starts with ``text_start`` (the domain name)."""
-        for row in range(self.count()):
-            if self.item(row).text().startswith(text_start):
-                self.item(row).setCheckState(Qt.CheckState.Checked)
 
     def load(self, client_ids: Sequence[int], wanted: Sequence[int] | None = None) -> None:
         """List the services of ``client_ids``; ``wanted`` (else those ticked now) are ticked."""
@@ -667,9 +647,6 @@ class CredentialDialog(FormDialog):
         self.clients.blockSignals(False)
         self.domains.load(detail.client_ids, detail.service_ids)
 
-    def choose_operator(self, name: str) -> None:
-        self.operator_combo.setCurrentIndex(self.operator_combo.findText(name))
-
     @Slot()
     def _on_clients_changed(self) -> None:
         self.problems.set("domains", "")
@@ -737,7 +714,6 @@ class RotateDialog(FormDialog):
         self.setObjectName("rotate_dialog")
         self.setMinimumWidth(620)
         self.credential_id = credential_id
-        self.rotated = False
         p = self.problems
         intro = named(QLabel(), "rotate_intro")
         intro.setTextFormat(Qt.TextFormat.PlainText)
@@ -788,11 +764,7 @@ class RotateDialog(FormDialog):
                 raise FormError(problems)
             Vault(who).rotate(credential_id, secret, otp_key)
 
-        def done(_: object) -> None:
-            self.rotated = True
-            self.accept()
-
-        self.save(work, done)
+        self.save(work, lambda _: self.accept())
 
 
 # --- handover -------------------------------------------------------------------------------------------------------
@@ -809,8 +781,8 @@ def vault_clients(who: SignedIn) -> list[Choice]:
 
 class HandoverDialog(WorkDialog):
     """Export every login serving a leaving client (directly or through its domains) into an encrypted PDF for the
-    new provider: after step-up, audited. The file is written where the clerk chooses; its password is shown once
-    (``made`` holds what was made, for the caller)."""
+    new provider: after step-up, audited. The file is written where the clerk chooses; ``saved`` then hands its path
+    and password to the caller, which shows the password once."""
 
     saved = Signal(str, str)  # (path, password)
 
@@ -820,7 +792,6 @@ class HandoverDialog(WorkDialog):
         self.setObjectName("handover_dialog")
         self.setMinimumWidth(560)
         self._clients: list[Choice] = []
-        self.made: HandoverFile | None = None
         intro = QLabel(
             "When a client leaves, their new provider needs the logins for the client's domains. hartdesk puts them "
             "in a PDF protected with a password that is shown to you once: send the file, and give the password "
@@ -885,7 +856,9 @@ class HandoverDialog(WorkDialog):
 
         self.show_problem("")
         self.ok_button.setEnabled(False)
-        run_with_step_up(self.ctx, self, make, self._on_made, self._on_failed)
+        run_with_step_up(
+            self.ctx, self, make, self._on_made, self._on_failed, on_cancel=lambda: self.ok_button.setEnabled(True)
+        )
 
     def _on_failed(self, exc: BaseException) -> None:
         self.ok_button.setEnabled(True)
@@ -918,7 +891,6 @@ class HandoverDialog(WorkDialog):
             from hartdesk.ui.document_dialog import remember_folder
 
             remember_folder(saved)
-            self.made = made
             self.saved.emit(str(saved), made.password)
             self.accept()
 

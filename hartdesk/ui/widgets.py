@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 _Q = TypeVar("_Q", bound=QObject)
 _Column = TypeVar("_Column", bound=int)
+_Found = TypeVar("_Found")
 
 ERROR_COLOUR = "#a61b1b"
 OK_COLOUR = "#1b6e2b"
@@ -245,6 +246,31 @@ def run_with_busy(
             on_error(exc)
 
     tasks.run(fn, on_done=done, on_error=failed, serial=True)
+
+
+def look_up(
+    tasks: TaskRunner,
+    owner: QWidget,
+    finder: Callable[[], list[_Found]],
+    is_latest: Callable[[], bool],
+    show: Callable[[list[_Found]], None],
+) -> None:
+    """Search-as-you-type for ``owner``: run ``finder`` in a task and ``show`` what it found, unless ``owner`` is gone
+    or a newer look-up was started meanwhile (``is_latest``). A failure shows no matches; a clerk's error (the
+    register locked) means only that, anything else is reported too."""
+
+    def done(found: list[_Found]) -> None:
+        if shiboken6.isValid(owner) and is_latest():
+            show(found)
+
+    def failed(exc: BaseException) -> None:
+        alive = shiboken6.isValid(owner)
+        if alive and is_latest():
+            show([])
+        if not isinstance(exc, HartdeskError):
+            crash.report_unexpected(exc, owner if alive else None)
+
+    tasks.run(finder, on_done=done, on_error=failed)
 
 
 def align_form_labels(*forms: QLayout | None) -> None:

@@ -40,6 +40,7 @@ from hartdesk.register import clients, services
 from hartdesk.register.clients import AddressInput, ClientInput, ContactInput
 from hartdesk.register.subject_data import subject_data
 from tests.conftest import ADMIN
+from tests.pdfs import pdf_text
 from tests.register.conftest import TODAY, HandBuilt
 
 ICO_CONTACT = (
@@ -48,10 +49,6 @@ ICO_CONTACT = (
     "Helpline: 0303 123 1113\n"
     "Online: ico.org.uk/make-a-complaint"
 )
-
-
-def _text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _flat(text: str) -> str:
@@ -86,7 +83,7 @@ class Report:
 @pytest.fixture
 def zoe(hand_built: HandBuilt) -> Report:
     data, pdf = _report(hand_built, hand_built.zoe)
-    return Report(data, pdf, _text(pdf))
+    return Report(data, pdf, pdf_text(pdf))
 
 
 def _new_client(hb: HandBuilt, data: ClientInput) -> str:
@@ -174,12 +171,12 @@ def test_every_item_spec_section_2_asks_for_is_there(zoe: Report) -> None:
 
 def test_only_the_operators_that_hold_this_clients_data_are_named(hand_built: HandBuilt) -> None:
     _data, pdf = _report(hand_built, hand_built.zoe)
-    text = _text(pdf)
+    text = pdf_text(pdf)
     assert "Fasthosts" in text and "Mailchimp" in text
     assert "GoDaddy" not in text  # it only registers the closed client's domain
 
     _data, pdf = _report(hand_built, hand_built.acme)
-    text = _text(pdf)
+    text = pdf_text(pdf)
     for operator in ("Fasthosts", "GoDaddy", "Mailchimp"):  # no services, no marketing consent
         assert operator not in text
     assert "We do not share your data with any other company." in text
@@ -206,7 +203,7 @@ def test_names_in_any_alphabet_survive_the_round_trip(hand_built: HandBuilt, nam
         ),
     )
     data, pdf = _report(hand_built, ref)
-    text = _text(pdf)
+    text = pdf_text(pdf)
     assert f"Dear {name}," in text
     assert _has(text, "Åsgårdsvej 7") and _has(text, "Ærøskøbing") and "Denmark" in text
     records = json.loads(portable_copy(data)[0])["sections"][0]["records"]
@@ -229,7 +226,7 @@ def test_letters_dejavu_lacks_are_set_in_the_fallback_font_in_tables_too(hand_bu
 
         page.extract_text(visitor_text=visit)
     assert fonts == {theme.FONT_FALLBACK}  # the letter, the title table, the details and the contacts table
-    assert _text(pdf).count("西村") >= 4
+    assert pdf_text(pdf).count("西村") >= 4
 
 
 def test_register_text_that_looks_like_markup_prints_as_typed(hand_built: HandBuilt) -> None:
@@ -243,7 +240,7 @@ def test_register_text_that_looks_like_markup_prints_as_typed(hand_built: HandBu
         ),
     )
     data, pdf = _report(hand_built, ref)
-    text = _text(pdf)
+    text = pdf_text(pdf)
     for value in (odd, "Uses <b>bold</b> & <i>italics</i> in emails; 3 < 4", "<para>second line</para>"):
         assert _has(text, value), value
     assert _has(text, "1 <Angle> & Co Street")
@@ -317,7 +314,7 @@ def _text_runs(pdf: bytes) -> Iterator[tuple[int, str, float, float, float]]:
 def test_extremely_long_values_wrap_inside_the_page(hand_built: HandBuilt, long_client: str) -> None:
     for for_post in (True, False):
         _data, pdf = _report(hand_built, long_client, for_post=for_post)
-        text = _text(pdf)
+        text = pdf_text(pdf)
         for value in (LONG_WORD, "L" * 200, "Q" * 150, LONG_LOCAL, "a" * 60 + ".", "N" * 200, "£1,234,567.89"):
             assert _has(text, value), value[:20]
         right_edge = theme.A4[0] - theme.MARGIN + 1.5  # reportlab lets a paragraph line run ~1 pt over
@@ -438,7 +435,7 @@ def test_requests_are_listed_with_their_timeline_but_not_other_peoples_details(h
     acmes = _log(hand_built, requester_name="Ñoño Đorđević", client_ref=hand_built.acme, subject="Acme's own")
 
     data, pdf = _report(hand_built, hand_built.zoe, request_ref=own)
-    text = _text(pdf)
+    text = pdf_text(pdf)
     assert own in text and by_solicitor in text
     assert processor not in text and acmes not in text
     assert "Shopper" not in text and "Acme's own" not in text
@@ -473,7 +470,7 @@ def test_documents_sent_to_the_client_are_listed_but_not_notices_to_operators(
             operator_id=hand_built.fasthosts,
         )
     data, pdf = _report(hand_built, hand_built.zoe)
-    text = _text(pdf)
+    text = pdf_text(pdf)
     assert _has(text, "Data report for Zoë") and _has(text, "Sent by email")
     assert "Notice of erasure" not in text
     records = {s["key"]: s["records"] for s in json.loads(portable_copy(data)[0])["sections"]}["documents"]
@@ -490,7 +487,7 @@ def test_report_for_a_contact_is_about_that_person(hand_built: HandBuilt) -> Non
     with hand_built.session() as s:
         contact_id = s.scalar(select(Contact.id).where(Contact.name == "Ñoño Đorđević"))
     data, pdf = _report(hand_built, hand_built.acme, contact_id=contact_id)
-    text = _text(pdf)
+    text = pdf_text(pdf)
     assert data.subject_name == "Ñoño Đorđević"
     assert data.addressee.address_lines[0] == "Acme Widgets Ltd"  # care of the client's address
     assert "Dear Ñoño Đorđević," in text
@@ -549,7 +546,7 @@ def test_the_agencys_own_wording_is_used(zoe: Report, tmp_path: Path) -> None:
         "# Decisions made by computers\n\nNone at {agency_name}.\n", encoding="utf-8"
     )
     pdf = render_data_report(replace(zoe.data, wording_folder=str(tmp_path)), True)
-    text = _text(pdf)
+    text = pdf_text(pdf)
     assert "Decisions made by computers" in text and "None at Pemberton Quill Hosting Ltd." in text
 
 

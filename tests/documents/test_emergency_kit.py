@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from reportlab.platypus import PageBreak, Paragraph
 
 from hartdesk.documents import theme
 from hartdesk.documents.emergency_kit import EmergencyKit, render_emergency_kit
+from tests.pdfs import needed_tool, pdf_text
 
 KEY = "FD7L-PMMW-4WGL-VB73-5ALE-XU3D-EO5R-QNRZ"
 KIT = EmergencyKit(
@@ -30,17 +30,6 @@ def _kit(**changes: str) -> EmergencyKit:
     return EmergencyKit(**{**KIT.__dict__, **changes})
 
 
-def _text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
-def _tool(name: str, package: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        pytest.fail(f"{name} is needed (Debian package {package})")
-    return found
-
-
 @pytest.fixture(scope="module")
 def pdf() -> bytes:
     return render_emergency_kit(KIT)
@@ -49,7 +38,7 @@ def pdf() -> bytes:
 def test_kit_is_one_page_with_everything_needed_to_recover(pdf: bytes) -> None:
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
-    text = _text(pdf)
+    text = pdf_text(pdf)
     for expected in (KIT.register_id, KIT.register_path, KIT.agency_name, "21 November 2026", "Page 1 of 1"):
         assert expected in text
     for group in KEY.split("-"):
@@ -67,7 +56,7 @@ def test_kit_metadata_names_the_document(pdf: bytes) -> None:
 
 
 def test_kit_passes_qpdf_check(pdf: bytes, tmp_path: Path) -> None:
-    qpdf = _tool("qpdf", "qpdf")
+    qpdf = needed_tool("qpdf", "qpdf")
     target = tmp_path / "kit.pdf"
     target.write_bytes(pdf)
     result = subprocess.run([qpdf, "--check", str(target)], capture_output=True, text=True)
@@ -75,8 +64,8 @@ def test_kit_passes_qpdf_check(pdf: bytes, tmp_path: Path) -> None:
 
 
 def test_qr_code_scans_back_to_the_recovery_key(pdf: bytes, tmp_path: Path) -> None:
-    pdftoppm = _tool("pdftoppm", "poppler-utils")
-    zbarimg = _tool("zbarimg", "zbar-tools")
+    pdftoppm = needed_tool("pdftoppm", "poppler-utils")
+    zbarimg = needed_tool("zbarimg", "zbar-tools")
     (tmp_path / "kit.pdf").write_bytes(pdf)
     subprocess.run(
         [pdftoppm, "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", "kit.pdf", "page"],
@@ -92,7 +81,7 @@ def test_qr_code_scans_back_to_the_recovery_key(pdf: bytes, tmp_path: Path) -> N
 def test_accented_names_come_back_intact_in_embedded_fonts() -> None:
     names = "Zoë Łukasiewicz-Öztürk, Đorđević, Søren Ærø, Ñoño"
     pdf = render_emergency_kit(_kit(agency_name=names))
-    assert names in _text(pdf)
+    assert names in pdf_text(pdf)
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     resources = page["/Resources"].get_object()
     assert isinstance(resources, DictionaryObject)
@@ -104,7 +93,7 @@ def test_accented_names_come_back_intact_in_embedded_fonts() -> None:
 
 def test_markup_in_register_strings_is_printed_literally() -> None:
     pdf = render_emergency_kit(_kit(agency_name="Smith <b>& Sons</b> &amp; Co", register_path="/srv/a&b/<x>"))
-    text = _text(pdf)
+    text = pdf_text(pdf)
     assert "Smith <b>& Sons</b> &amp; Co" in text
     assert "/srv/a&b/<x>" in text
 
@@ -117,7 +106,7 @@ def test_long_path_and_name_wrap_and_keep_to_one_page(pagesize: tuple[float, flo
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     assert [round(v) for v in reader.pages[0].mediabox[2:]] == [round(v) for v in pagesize]
-    text = _text(pdf)
+    text = pdf_text(pdf)
     assert path in "".join(text.split())
     assert "Page 1 of 1" in text
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from hartdesk.documents import theme
 from hartdesk.documents.delivery import encrypt_pdf
 from hartdesk.documents.handover import Handover, HandoverEntry, build_handover_pdf
 from hartdesk.documents.letter import Letterhead
+from tests.pdfs import needed_tool, pdf_text
 
 OTP_URI = "otpauth://totp/hartdesk?secret=JBSWY3DPEHPK3PXPJBSWY3DP&digits=6&algorithm=SHA1&period=30"
 REGISTRAR = HandoverEntry(
@@ -57,19 +57,8 @@ def _handover(*entries: HandoverEntry, new_provider: str = "Brightwave Web Ltd")
     )
 
 
-def _text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
-def _tool(name: str, package: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        pytest.fail(f"{name} is needed (Debian package {package})")
-    return found
-
-
 def test_every_login_is_listed_with_its_password_and_domains() -> None:
-    text = _text(build_handover_pdf(_handover(REGISTRAR, PANEL)))
+    text = pdf_text(build_handover_pdf(_handover(REGISTRAR, PANEL)))
     flat = re.sub(r"\s+", " ", text)
     for expected in (
         "Logins handover",
@@ -96,7 +85,7 @@ def test_every_login_is_listed_with_its_password_and_domains() -> None:
 
 
 def test_without_a_named_provider_it_says_the_new_provider() -> None:
-    flat = re.sub(r"\s+", " ", _text(build_handover_pdf(_handover(PANEL, new_provider=""))))
+    flat = re.sub(r"\s+", " ", pdf_text(build_handover_pdf(_handover(PANEL, new_provider=""))))
     assert "hands over to the new provider the login it held for Zoë Łukasiewicz" in flat
 
 
@@ -104,7 +93,7 @@ def test_a_1000_character_password_wraps_inside_the_page() -> None:
     secret = "".join("abcdefghij"[i % 10] for i in range(1000))
     long = HandoverEntry(**{**PANEL.__dict__, "secret": secret})
     pdf = build_handover_pdf(_handover(long))
-    assert secret in re.sub(r"\s+", "", _text(pdf))
+    assert secret in re.sub(r"\s+", "", pdf_text(pdf))
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     widths: list[float] = []
 
@@ -117,8 +106,8 @@ def test_a_1000_character_password_wraps_inside_the_page() -> None:
 
 
 def test_the_2fa_square_code_scans_back_to_the_key(tmp_path: Path) -> None:
-    pdftoppm = _tool("pdftoppm", "poppler-utils")
-    zbarimg = _tool("zbarimg", "zbar-tools")
+    pdftoppm = needed_tool("pdftoppm", "poppler-utils")
+    zbarimg = needed_tool("zbarimg", "zbar-tools")
     (tmp_path / "handover.pdf").write_bytes(build_handover_pdf(_handover(REGISTRAR)))
     subprocess.run([pdftoppm, "-r", "150", "-png", "-singlefile", "handover.pdf", "page"], cwd=tmp_path, check=True)
     scanned = subprocess.run([zbarimg, "--raw", "-q", str(tmp_path / "page.png")], capture_output=True, text=True)
@@ -126,7 +115,7 @@ def test_the_2fa_square_code_scans_back_to_the_key(tmp_path: Path) -> None:
 
 
 def test_encrypted_it_opens_only_with_the_password_and_passes_qpdf(tmp_path: Path) -> None:
-    qpdf = _tool("qpdf", "qpdf")
+    qpdf = needed_tool("qpdf", "qpdf")
     target = tmp_path / "handover.pdf"
     target.write_bytes(encrypt_pdf(build_handover_pdf(_handover(REGISTRAR)), "K7QX-M3TA-9PRW-HD4E"))
     assert b"v9#Qz!t2" not in target.read_bytes()

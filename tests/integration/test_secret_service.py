@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from hartdesk.errors import SignInError, StepUpRequiredError, ValidationError
-from hartdesk.security.signin import SignedIn, sign_in
-from hartdesk.security.vault import Vault
-from tests.conftest import ADMIN, ADMIN_PASSWORD
 from tests.integration.conftest import SecretService
-from tests.security.vault_helpers import (
-    Agency,
-    FakeClock,
-    build_agency,
-    code_at,
-    enrol,
-    login,
-    register_text,
-    wrong_code,
-)
+from tests.security.vault_helpers import Desk, login, open_desk, register_text
+from tests.totp import code_at, wrong_code
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("real_keyring")]
 
@@ -30,29 +18,11 @@ SECRET = "Gr8-Registrar pass ✓ with spaces "
 OTP_SEED = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"  # a 2FA key of the registrar account (160 bits)
 
 
-@dataclass
-class Desk:
-    who: SignedIn
-    vault: Vault
-    clock: FakeClock
-    totp: str
-    signin_code: str
-    agency: Agency
-    register_dir: Path
-
-    @property
-    def service(self) -> str:
-        return f"hartdesk:{self.who.register.register_id}"
-
-
 @pytest.fixture
 def desk(register_dir: Path) -> Iterator[Desk]:
-    clock = FakeClock()
-    totp = enrol(register_dir, ADMIN, ADMIN_PASSWORD, clock)
-    signin_code = code_at(totp, clock.now)
-    who = sign_in(register_dir, ADMIN, ADMIN_PASSWORD, signin_code, clock=clock)
-    yield Desk(who, Vault(who), clock, totp, signin_code, build_agency(who), register_dir)
-    who.lock()
+    desk = open_desk(register_dir, Desk)
+    yield desk
+    desk.who.lock()
 
 
 def lookup(secret_service: SecretService, service: str, username: str) -> str | None:

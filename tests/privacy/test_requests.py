@@ -97,6 +97,19 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(
         assert rq.list_requests(s, rq.RequestQuery(), SETTINGS, TODAY) == []
 
 
+def test_the_list_finds_a_request_by_phone_written_any_way_and_percent_is_literal(hand_built: HandBuilt) -> None:
+    with hand_built.session() as s:
+        by_phone = _log(s, requester_phone="020 7946 0018", requester_email="phone@example.com")
+        _log(s, requester_email="other@example.com", subject="Refund of 100% of the fee")
+
+        def found(text: str) -> list[str]:
+            return [r.ref for r in rq.list_requests(s, rq.RequestQuery(text=text), SETTINGS, TODAY)]
+
+        for typed in ("020 7946 0018", "02079460018", "+44 20 7946 0018", "7946", "(020)"):
+            assert found(typed) == [by_phone], typed
+        assert found("100%") != [] and found("1%f") == []  # "%" is a character searched for, not a wildcard
+
+
 def test_a_request_received_before_the_register_existed_is_refused(hand_built: HandBuilt) -> None:
     with hand_built.session() as s, pytest.raises(FormError) as caught:
         rq.log_request(s, ADMIN, _input(), SETTINGS, TODAY, earliest=date(2026, 11, 1))

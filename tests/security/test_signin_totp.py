@@ -12,29 +12,12 @@ from hartdesk.security import staff
 from hartdesk.security.signin import sign_in
 from hartdesk.security.throttle import delay_after
 from tests.conftest import ADMIN, ADMIN_PASSWORD, STAFF, STAFF_PASSWORD
-
-
-class FakeClock:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def _enrol(register_dir: Path, username: str, password: str, clock: FakeClock) -> str:
-    who = sign_in(register_dir, username, password, clock=clock)
-    uri = staff.start_totp_enrolment(who, username)
-    secret = pyotp.parse_uri(uri).secret
-    staff.confirm_totp(who, username, pyotp.TOTP(secret).at(clock.now))
-    who.lock()
-    clock.now += 30
-    return secret
+from tests.totp import FakeClock, enrol
 
 
 def test_totp_needed_once_enrolled_and_replays_refused(register_dir: Path) -> None:
     clock = FakeClock()
-    secret = _enrol(register_dir, STAFF, STAFF_PASSWORD, clock)
+    secret = enrol(register_dir, STAFF, STAFF_PASSWORD, clock)
     with pytest.raises(TotpRequiredError):
         sign_in(register_dir, STAFF, STAFF_PASSWORD, clock=clock)
     code = pyotp.TOTP(secret).at(clock.now)
@@ -49,7 +32,7 @@ def test_totp_needed_once_enrolled_and_replays_refused(register_dir: Path) -> No
 
 def test_step_up_expires_after_the_window(register_dir: Path) -> None:
     clock = FakeClock()
-    secret = _enrol(register_dir, STAFF, STAFF_PASSWORD, clock)
+    secret = enrol(register_dir, STAFF, STAFF_PASSWORD, clock)
     who = sign_in(register_dir, STAFF, STAFF_PASSWORD, pyotp.TOTP(secret).at(clock.now), clock=clock)
     clock.now += 5 * 60 + 1
     assert not who.has_fresh_second_factor()
@@ -89,7 +72,7 @@ def test_throttling_survives_a_restart(register_dir: Path) -> None:
 
 def test_wrong_totp_codes_are_throttled_too(register_dir: Path) -> None:
     clock = FakeClock()
-    _enrol(register_dir, STAFF, STAFF_PASSWORD, clock)
+    enrol(register_dir, STAFF, STAFF_PASSWORD, clock)
     for _ in range(5):
         with pytest.raises(SignInError):
             sign_in(register_dir, STAFF, STAFF_PASSWORD, "000000", clock=clock)
@@ -129,7 +112,7 @@ def test_throttling_in_a_separate_process(register_dir: Path) -> None:
 
 def test_abandoned_re_enrolment_keeps_the_working_code(register_dir: Path) -> None:
     clock = FakeClock()
-    secret = _enrol(register_dir, STAFF, STAFF_PASSWORD, clock)
+    secret = enrol(register_dir, STAFF, STAFF_PASSWORD, clock)
     admin = sign_in(register_dir, ADMIN, ADMIN_PASSWORD, clock=clock)
     new_secret = pyotp.parse_uri(staff.start_totp_enrolment(admin, STAFF)).secret
     admin.lock()

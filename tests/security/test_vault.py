@@ -42,37 +42,22 @@ from hartdesk.security.vault import (
 )
 from tests.conftest import ADMIN, ADMIN_PASSWORD, STAFF, STAFF_PASSWORD
 from tests.keyrings import MemoryKeyring
-from tests.security.vault_helpers import (
-    Agency,
-    FakeClock,
-    audit_rows,
-    build_agency,
-    code_at,
-    enrol,
-    login,
-    register_text,
-    wrong_code,
-)
+from tests.pdfs import pdf_text
+from tests.security.vault_helpers import Desk, audit_rows, login, open_desk, register_text
+from tests.totp import code_at, wrong_code
 
 SECRET = "Tr0ub4dor &3 — ünïcode ✓ "  # spaces kept exactly, including the trailing one
 OTP_KEY = "JBSW Y3DP EHPK 3PXP"  # an 80-bit key, as registrars show it (base32 in groups)
 
 
 @dataclass
-class Desk:
-    """Alice (admin, TOTP enrolled) signed in with a code at ``clock``; an agency with two operators."""
+class MemoryDesk(Desk):
+    """The :class:`Desk` with the in-memory keyring its secrets go to."""
 
-    who: SignedIn
-    vault: Vault
-    clock: FakeClock
-    totp: str
-    signin_code: str
-    agency: Agency
     ring: MemoryKeyring
-    register_dir: Path
 
     def stored(self, username: str) -> str | None:
-        return self.ring.secrets.get((keyrings.service_name(self.who.register.register_id), username))
+        return self.ring.secrets.get((self.service, username))
 
     def add(self, account: str = "ops@pemberton.example", secret: str = SECRET, otp_key: str = "", **more: Any) -> int:
         return self.vault.add(login(self.agency.fasthosts, account, **more), secret, otp_key)
@@ -99,27 +84,10 @@ class Desk:
 
 
 @pytest.fixture
-def desk(register_dir: Path, memory_keyring: MemoryKeyring) -> Iterator[Desk]:
-    clock = FakeClock()
-    totp = enrol(register_dir, ADMIN, ADMIN_PASSWORD, clock)
-    signin_code = code_at(totp, clock.now)
-    who = sign_in(register_dir, ADMIN, ADMIN_PASSWORD, signin_code, clock=clock)
-    agency = build_agency(who)
-    desk = Desk(who, Vault(who), clock, totp, signin_code, agency, memory_keyring, register_dir)
+def desk(register_dir: Path, memory_keyring: MemoryKeyring) -> Iterator[MemoryDesk]:
+    desk = open_desk(register_dir, MemoryDesk, ring=memory_keyring)
     yield desk
     desk.who.lock()
-
-
-def pdf_text(pdf: bytes, password: str) -> str:
-    import io
-
-    import pikepdf
-    from pypdf import PdfReader
-
-    with pikepdf.open(io.BytesIO(pdf), password=password) as opened:
-        plain = io.BytesIO()
-        opened.save(plain)
-    return "\n".join(page.extract_text() for page in PdfReader(plain).pages)
 
 
 def _save_setting(who: SignedIn, **values: Any) -> None:
@@ -142,7 +110,7 @@ def failing_commit() -> Iterator[None]:
 # -- storing and listing ----------------------------------------------------------------------------------------------
 
 
-def test_a_login_is_split_between_the_register_and_the_keyring(desk: Desk) -> None:
+def test_a_login_is_split_between_the_register_and_the_keyring(desk: MemoryDesk) -> None:
     a = desk.agency
     data = CredentialInput(
         operator_id=a.fasthosts,
@@ -178,7 +146,7 @@ def test_a_login_is_split_between_the_register_and_the_keyring(desk: Desk) -> No
     assert SECRET.strip() not in text and "JBSWY3DPEHPK3PXP" not in text and "JBSW Y3DP" not in text
 
 
-def test_list_is_by_operator_then_account_and_searches_clients_and_domains(desk: Desk) -> None:
+def test_list_is_by_operator_then_account_and_searches_clients_and_domains(desk: MemoryDesk) -> None:
     a = desk.agency
     godaddy = desk.vault.add(
         login(a.godaddy, "billing@pemberton.example", service_ids=(a.acme_domain,)), "secret-godaddy"
@@ -200,7 +168,7 @@ def test_list_is_by_operator_then_account_and_searches_clients_and_domains(desk:
     assert all("secret" not in repr(r) for r in rows)
 
 
-def test_the_form_is_checked_and_nothing_is_stored_when_it_is_wrong(desk: Desk) -> None:
+def test_the_form_is_checked_and_nothing_is_stored_when_it_is_wrong(desk: MemoryDesk) -> None:
     with pytest.raises(FormError) as raised:
         desk.vault.add(
             CredentialInput(operator_id=None, account_name=" ", login_url="ftp://x", rotate_every_days=0), SECRET
@@ -220,11 +188,14 @@ def test_the_form_is_checked_and_nothing_is_stored_when_it_is_wrong(desk: Desk) 
     desk.add("ops@pemberton.example")
     with pytest.raises(FormError, match=r"already has the account OPS@pemberton\.example at Fasthosts\."):
         desk.add("OPS@pemberton.example", secret="another")
-    assert desk.credential_count() == 1 and len(desk.ring.secrets) == 1
-    assert desk.vault_actions() == ["vault.added"]
+    desk.add("łukasz@pemberton.example")
+    with pytest.raises(FormError, match="already has the account"):  # letters beyond A-Z fold too
+        desk.add("Łukasz@pemberton.example", secret="another")
+    assert desk.credential_count() == 2 and len(desk.ring.secrets) == 2
+    assert desk.vault_actions() == ["vault.added", "vault.added"]
 
 
-def test_an_unchanged_form_changes_nothing_and_edits_are_audited(desk: Desk) -> None:
+def test_an_unchanged_form_changes_nothing_and_edits_are_audited(desk: MemoryDesk) -> None:
     a = desk.agency
     credential_id = desk.vault.add(
         login(a.fasthosts, service_ids=(a.zoe_domain, a.zoe_hosting), client_ids=(a.zoe_id,)), SECRET
@@ -241,7 +212,7 @@ def test_an_unchanged_form_changes_nothing_and_edits_are_audited(desk: Desk) -> 
         desk.vault.update(credential_id + 1, same)
 
 
-def test_rotate_replaces_the_secret_and_restarts_the_reminder(desk: Desk) -> None:
+def test_rotate_replaces_the_secret_and_restarts_the_reminder(desk: MemoryDesk) -> None:
     credential_id = desk.add(rotate_every_days=30, otp_key=OTP_KEY)
     desk.clock.now += 40 * 86400
     assert desk.vault.get(credential_id).rotation_overdue(date(2027, 2, 24))
@@ -258,7 +229,7 @@ def test_rotate_replaces_the_secret_and_restarts_the_reminder(desk: Desk) -> Non
     assert desk.vault.reveal(credential_id) == "newer secret"
 
 
-def test_delete_removes_the_login_and_its_secrets(desk: Desk) -> None:
+def test_delete_removes_the_login_and_its_secrets(desk: MemoryDesk) -> None:
     keep = desk.add("other@pemberton.example", secret="keep me")
     credential_id = desk.add(otp_key=OTP_KEY)
     desk.vault.delete(credential_id)
@@ -273,7 +244,7 @@ def test_delete_removes_the_login_and_its_secrets(desk: Desk) -> None:
     assert desk.add("third@pemberton.example") == credential_id + 1
 
 
-def test_an_operator_with_logins_cannot_be_deleted(desk: Desk) -> None:
+def test_an_operator_with_logins_cannot_be_deleted(desk: MemoryDesk) -> None:
     from hartdesk.models import TransferSafeguard
     from hartdesk.register import operators
 
@@ -299,7 +270,7 @@ def test_an_operator_with_logins_cannot_be_deleted(desk: Desk) -> None:
 # -- the step-up window --------------------------------------------------------------------------------------------
 
 
-def test_the_sign_in_code_counts_until_the_window_closes(desk: Desk) -> None:
+def test_the_sign_in_code_counts_until_the_window_closes(desk: MemoryDesk) -> None:
     credential_id = desk.add()
     assert desk.vault.reveal(credential_id) == SECRET  # the code typed at sign-in counts
     desk.clock.now += 5 * 60  # the last second of the default 5-minute window
@@ -317,7 +288,7 @@ def test_the_sign_in_code_counts_until_the_window_closes(desk: Desk) -> None:
     assert desk.vault_actions() == ["vault.added", "vault.revealed", "vault.copied", "vault.revealed"]
 
 
-def test_the_window_follows_the_setting(desk: Desk) -> None:
+def test_the_window_follows_the_setting(desk: MemoryDesk) -> None:
     credential_id = desk.add()
     signed_in_at = desk.clock.now
     _save_setting(desk.who, step_up_minutes=10)
@@ -335,7 +306,7 @@ def test_the_window_follows_the_setting(desk: Desk) -> None:
         desk.vault.reveal(credential_id)
 
 
-def test_a_code_is_accepted_once(desk: Desk) -> None:
+def test_a_code_is_accepted_once(desk: MemoryDesk) -> None:
     credential_id = desk.add()
     desk.clock.now += 10  # still the sign-in code's own 30-second step
     desk.who.forget_step_up()
@@ -355,7 +326,7 @@ def test_a_code_is_accepted_once(desk: Desk) -> None:
     assert actions.count("signin.step_up_failed") == 2 and actions.count("signin.step_up") == 1
 
 
-def test_five_wrong_codes_lock_the_vault_with_growing_delays_but_not_sign_in(desk: Desk) -> None:
+def test_five_wrong_codes_lock_the_vault_with_growing_delays_but_not_sign_in(desk: MemoryDesk) -> None:
     credential_id = desk.add()
     clock = desk.clock
     clock.now += 5 * 60 + 1  # the sign-in code no longer counts
@@ -395,7 +366,7 @@ def test_five_wrong_codes_lock_the_vault_with_growing_delays_but_not_sign_in(des
         desk.who.step_up(wrong_code(desk.totp, clock.now))
 
 
-def test_the_step_up_lock_is_per_person(desk: Desk) -> None:
+def test_the_step_up_lock_is_per_person(desk: MemoryDesk) -> None:
     from hartdesk.security import staff
 
     clock = desk.clock
@@ -416,7 +387,7 @@ def test_the_step_up_lock_is_per_person(desk: Desk) -> None:
         bob.lock()
 
 
-def test_a_person_without_totp_is_told_to_set_it_up(desk: Desk) -> None:
+def test_a_person_without_totp_is_told_to_set_it_up(desk: MemoryDesk) -> None:
     credential_id = desk.add(otp_key=OTP_KEY)
     desk.who.lock()
     bob = sign_in(desk.register_dir, STAFF, STAFF_PASSWORD, clock=desk.clock)
@@ -439,7 +410,7 @@ def test_a_person_without_totp_is_told_to_set_it_up(desk: Desk) -> None:
 # -- keyring trouble -----------------------------------------------------------------------------------------------
 
 
-def test_no_keyring_disables_the_vault_with_a_clear_message_and_writes_nothing(desk: Desk) -> None:
+def test_no_keyring_disables_the_vault_with_a_clear_message_and_writes_nothing(desk: MemoryDesk) -> None:
     existing = desk.add()
     keyrings.use(keyring.backends.fail.Keyring())
     vault = Vault(desk.who)
@@ -458,7 +429,7 @@ def test_no_keyring_disables_the_vault_with_a_clear_message_and_writes_nothing(d
     assert desk.credential_count() == 1 and desk.vault_actions() == ["vault.added"]
 
 
-def test_a_locked_keyring_writes_nothing_and_says_so(desk: Desk) -> None:
+def test_a_locked_keyring_writes_nothing_and_says_so(desk: MemoryDesk) -> None:
     existing = desk.add()
     assert keyring_problem() is None  # a locked keyring shows only when used
     desk.ring.locked = True
@@ -478,7 +449,7 @@ def test_a_locked_keyring_writes_nothing_and_says_so(desk: Desk) -> None:
     assert len(desk.ring.secrets) == 1
 
 
-def test_deleting_a_login_while_the_keyring_is_locked_keeps_it(desk: Desk) -> None:
+def test_deleting_a_login_while_the_keyring_is_locked_keeps_it(desk: MemoryDesk) -> None:
     credential_id = desk.add()
     desk.ring.locked = True
     with pytest.raises(KeyringUnavailableError, match="locked"):
@@ -490,7 +461,7 @@ def test_deleting_a_login_while_the_keyring_is_locked_keeps_it(desk: Desk) -> No
     assert desk.ring.secrets == {} and desk.vault.rows() == []
 
 
-def test_a_secret_over_1000_characters_is_refused(desk: Desk) -> None:
+def test_a_secret_over_1000_characters_is_refused(desk: MemoryDesk) -> None:
     with pytest.raises(ValidationError) as raised:
         desk.add(secret="x" * 1001)
     assert str(raised.value) == (
@@ -505,7 +476,7 @@ def test_a_secret_over_1000_characters_is_refused(desk: Desk) -> None:
     assert check_secret(" padded ") == " padded "
 
 
-def test_an_entry_deleted_outside_hartdesk_is_explained_and_rotate_stores_it_again(desk: Desk) -> None:
+def test_an_entry_deleted_outside_hartdesk_is_explained_and_rotate_stores_it_again(desk: MemoryDesk) -> None:
     credential_id = desk.add()
     del desk.ring.secrets[(keyrings.service_name(desk.who.register.register_id), entry_name(credential_id))]
     with pytest.raises(ValidationError) as raised:
@@ -522,7 +493,7 @@ def test_an_entry_deleted_outside_hartdesk_is_explained_and_rotate_stores_it_aga
 
 
 def test_a_failed_commit_takes_the_new_secret_back_out_of_the_keyring(
-    desk: Desk, monkeypatch: pytest.MonkeyPatch
+    desk: MemoryDesk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*args: Any, **kwargs: Any) -> None:
         raise OSError("disk full")
@@ -534,13 +505,13 @@ def test_a_failed_commit_takes_the_new_secret_back_out_of_the_keyring(
     assert desk.ring.secrets == {} and desk.credential_count() == 0
 
 
-def test_a_failed_commit_itself_also_undoes_the_keyring(desk: Desk, failing_commit: None) -> None:
+def test_a_failed_commit_itself_also_undoes_the_keyring(desk: MemoryDesk, failing_commit: None) -> None:
     with pytest.raises(OSError):
         desk.add(otp_key=OTP_KEY)
     assert desk.ring.secrets == {}
 
 
-def test_a_failed_commit_puts_the_old_secret_back_after_rotate_and_delete(desk: Desk) -> None:
+def test_a_failed_commit_puts_the_old_secret_back_after_rotate_and_delete(desk: MemoryDesk) -> None:
     credential_id = desk.add(otp_key=OTP_KEY)
     before = dict(desk.ring.secrets)
     rotated_on = desk.vault.get(credential_id).rotated_on
@@ -563,7 +534,9 @@ def test_a_failed_commit_puts_the_old_secret_back_after_rotate_and_delete(desk: 
     assert detail.rotated_on == rotated_on and detail.has_otp
 
 
-def test_a_failed_rotation_of_a_missing_entry_leaves_it_missing(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_rotation_of_a_missing_entry_leaves_it_missing(
+    desk: MemoryDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
     credential_id = desk.add()
     desk.ring.secrets.clear()  # removed outside hartdesk
 
@@ -664,7 +637,7 @@ def test_keys_that_cannot_make_codes_are_refused_clearly(typed: str, message: st
         parse_otp_key(typed)
 
 
-def test_the_current_code_of_a_login_after_step_up(desk: Desk) -> None:
+def test_the_current_code_of_a_login_after_step_up(desk: MemoryDesk) -> None:
     credential_id = desk.add(otp_key=OTP_KEY)
     desk.clock.now += 7
     shown = desk.vault.otp_code(credential_id)
@@ -676,7 +649,7 @@ def test_the_current_code_of_a_login_after_step_up(desk: Desk) -> None:
 # -- the audit log -------------------------------------------------------------------------------------------------
 
 
-def test_every_use_is_audited_with_who_and_when_and_never_the_secret(desk: Desk) -> None:
+def test_every_use_is_audited_with_who_and_when_and_never_the_secret(desk: MemoryDesk) -> None:
     a = desk.agency
     started = datetime.now(UTC)
     credential_id = desk.vault.add(login(a.fasthosts, service_ids=(a.zoe_domain,)), SECRET, OTP_KEY)

@@ -15,7 +15,8 @@ from hartdesk.security import keyrings, staff
 from hartdesk.security.signin import sign_in
 from tests.conftest import ADMIN, ADMIN_PASSWORD, STAFF, STAFF_PASSWORD, run_as_admin, run_cli
 from tests.keyrings import MemoryKeyring
-from tests.security.vault_helpers import Agency, FakeClock, audit_rows, build_agency, code_at
+from tests.security.vault_helpers import Agency, audit_rows, build_agency
+from tests.totp import FakeClock, code_at
 
 SECRET = "Correct horse battery staple "  # the trailing space is part of it
 OTP_URI = "otpauth://totp/Fasthosts:ops?secret=JBSWY3DPEHPK3PXP&issuer=Fasthosts"
@@ -181,7 +182,8 @@ def test_reveal_for_an_account_without_totp_says_to_set_it_up(built: Built) -> N
     code, out, err = run_as_admin(built.path, "vault", "reveal", "1", "--totp", "123456")
     assert (code, out) == (1, "")
     assert err == (
-        f"hartdesk: Set up TOTP for {ADMIN} first: the vault shows a password only after a TOTP code "
+        f"hartdesk: Set up TOTP for {ADMIN} first: the vault shows a password only after a TOTP code. "
+        'In the hartdesk window: Account menu, "Set up two-step sign-in (TOTP)…"; or ask an administrator '
         "(hartdesk users enrol-totp NAME, then users confirm-totp NAME --code CODE).\n"
     )
     who = sign_in(built.path, ADMIN, ADMIN_PASSWORD)

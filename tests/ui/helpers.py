@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-import pyotp
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView, QWidget
 from pytestqt.qtbot import QtBot
@@ -46,16 +45,6 @@ class OpenMainWindow(Protocol):
     """The ``open_main_window`` fixture."""
 
     def __call__(self, ctx: AppContext) -> MainWindow: ...
-
-
-class FakeClock:
-    """The app's clock (``ctx.clock``), moved on by setting ``now``."""
-
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def open_child(parent: QWidget, cls: type[T], name: str = "") -> T:
@@ -103,9 +92,3 @@ def log_request(s: Session, kind: RequestType, channel: RequestChannel, requeste
     today = uk_today()
     data = rq.RequestInput(kind=kind, channel=channel, received_on=today, requester_name=requester_name, **details)
     return rq.log_request(s, ADMIN, data, settings_mod.load(s), today).ref
-
-
-def wrong_code(secret: str, now: float) -> str:
-    """A 6-digit code that is not valid for ``secret`` at ``now``, nor one step either side."""
-    valid = {pyotp.TOTP(secret).at(now + k * 30) for k in (-1, 0, 1)}
-    return next(c for c in (f"{n:06d}" for n in range(1_000_000)) if c not in valid)

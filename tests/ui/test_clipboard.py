@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 
 from hartdesk.ui import clipboard
-from tests.ui.helpers import FakeClock
+from tests.totp import FakeClock
 
 DWORD_0 = b"\x00\x00\x00\x00"
 

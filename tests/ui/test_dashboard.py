@@ -152,3 +152,40 @@ def test_the_list_model(refs: Refs, home: HomeScreen, qtmodeltester: Any) -> Non
     assert isinstance(model, DueRequestsModel)
     qtmodeltester.check(model)
     qtmodeltester.check(home.waiting.model)
+
+
+def test_logins_due_for_a_new_password_are_a_reminder_that_opens_the_vault(
+    admin_ctx: AppContext, open_main_window: Any, qtbot: Any
+) -> None:
+    from datetime import timedelta
+
+    from hartdesk.models import Credential, TransferSafeguard
+    from hartdesk.register import operators
+    from hartdesk.security.vault import CredentialInput, Vault
+    from hartdesk.ui.main_window import MainWindow
+    from hartdesk.ui.screens.vault import VaultScreen
+
+    who = admin_ctx.who
+    admin_ctx.clock = lambda: at_noon(TODAY)
+    with who.register.session() as s:
+        fasthosts = operators.create_operator(
+            s, who.username, operators.OperatorInput("Fasthosts", "Registrar", "GB", TransferSafeguard.NOT_RESTRICTED)
+        )
+    vault = Vault(who)
+    old = vault.add(CredentialInput(fasthosts, "ops", rotate_every_days=30), "Secret-1")
+    vault.add(CredentialInput(fasthosts, "billing", rotate_every_days=30), "Secret-2")  # changed today: not due
+    vault.add(CredentialInput(fasthosts, "api"), "Secret-3")  # no reminder
+    with who.register.session() as s:
+        s.get(Credential, old).rotated_on = TODAY - timedelta(days=30)  # due today
+
+    window: MainWindow = open_main_window(admin_ctx)
+    home = window.screen_of(HomeScreen)
+    assert home is not None
+    qtbot.waitUntil(home.rotation_note.isVisible)
+    assert "1 login in the Vault is due for a new password" in home.rotation_label.text()
+    activate(qtbot, window)
+    home.open_vault_button.setFocus()
+    qtbot.keyClick(home.open_vault_button, Qt.Key.Key_Space)
+    assert isinstance(window.current_screen(), VaultScreen)
+    window.lock()
+    assert not home.rotation_note.isVisible()

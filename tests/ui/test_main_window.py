@@ -28,7 +28,8 @@ from hartdesk.ui.screens.staff import StaffScreen
 from hartdesk.ui.screens.vault import VaultScreen
 from hartdesk.ui.tasks import SyncTaskRunner
 from tests.conftest import ADMIN, ADMIN_PASSWORD, AGENCY_NAME, STAFF, STAFF_PASSWORD
-from tests.ui.helpers import FakeClock, OpenMainWindow
+from tests.totp import FakeClock
+from tests.ui.helpers import OpenMainWindow
 
 MakeWindow = Callable[..., MainWindow]
 STAFF_SCREENS = [

@@ -18,7 +18,8 @@ from hartdesk.ui.notify import DueNotifier, next_run, references, summary
 from hartdesk.ui.screens.clients import ClientsScreen
 from hartdesk.ui.screens.home import HomeScreen
 from hartdesk.ui.tasks import SyncTaskRunner
-from tests.ui.helpers import FakeClock, OpenMainWindow
+from tests.totp import FakeClock
+from tests.ui.helpers import OpenMainWindow
 from tests.ui.test_request_detail import TODAY, act, log
 
 DAY_MS = 24 * 60 * 60 * 1000

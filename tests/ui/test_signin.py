@@ -19,7 +19,8 @@ from hartdesk.ui.context import AppContext
 from hartdesk.ui.signin import SignInDialog
 from hartdesk.ui.tasks import SyncTaskRunner
 from tests.conftest import ADMIN, ADMIN_PASSWORD, STAFF, STAFF_PASSWORD, TemplateRegister
-from tests.ui.helpers import Show, wrong_code
+from tests.totp import FakeClock, enrol, wrong_code
+from tests.ui.helpers import Show
 
 NEW_PASSWORD = "Amber-Thistle-Quarry-52"
 
@@ -85,19 +86,8 @@ def test_repeated_failures_say_when_to_try_again(qtbot, dialog: SignInDialog) ->
     assert dialog.signed_in is None
 
 
-def enrol_totp(register_dir: Path, username: str, password: str, at: float) -> str:
-    who = signin.sign_in(register_dir, username, password, clock=lambda: at)
-    try:
-        staff.start_totp_enrolment(who, username)
-        secret = staff.secret_of_pending_enrolment(who, username)
-        staff.confirm_totp(who, username, pyotp.TOTP(secret).at(at))
-    finally:
-        who.lock()
-    return secret
-
-
 def test_totp_account_refuses_wrong_code_and_accepts_right_one(qtbot, dialog: SignInDialog, register_dir: Path) -> None:
-    secret = enrol_totp(register_dir, ADMIN, ADMIN_PASSWORD, time.time() - 60)
+    secret = enrol(register_dir, ADMIN, ADMIN_PASSWORD, FakeClock(time.time() - 60))
     type_credentials(qtbot, dialog, ADMIN, ADMIN_PASSWORD)
     assert page(dialog) == "totp_page"
     assert dialog.focusWidget() is dialog.totp_code_edit
@@ -114,7 +104,7 @@ def test_totp_account_refuses_wrong_code_and_accepts_right_one(qtbot, dialog: Si
 
 
 def test_escape_on_totp_page_closes_the_register(qtbot, dialog: SignInDialog, register_dir: Path) -> None:
-    enrol_totp(register_dir, ADMIN, ADMIN_PASSWORD, time.time() - 60)
+    enrol(register_dir, ADMIN, ADMIN_PASSWORD, FakeClock(time.time() - 60))
     type_credentials(qtbot, dialog, ADMIN, ADMIN_PASSWORD)
     assert page(dialog) == "totp_page"
     qtbot.keyClick(dialog.totp_code_edit, Qt.Key.Key_Escape)

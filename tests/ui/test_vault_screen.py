@@ -14,14 +14,13 @@ from typing import Any
 
 import keyring.backends.fail
 import pikepdf
-import pyotp
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from hartdesk.register import clients as clients_mod
-from hartdesk.security import audit, keyrings, staff
+from hartdesk.security import audit, keyrings
 from hartdesk.security.signin import SignedIn, sign_in
 from hartdesk.security.vault import CredentialInput, OtpKey, Vault
 from hartdesk.ui import clipboard
@@ -35,7 +34,8 @@ from hartdesk.ui.tasks import SyncTaskRunner
 from hartdesk.ui.vault_dialogs import CredentialDialog, HandoverDialog, RotateDialog, StepUpDialog, generate_password
 from tests.conftest import ADMIN, ADMIN_PASSWORD, STAFF, STAFF_PASSWORD, run_cli
 from tests.keyrings import MemoryKeyring
-from tests.ui.helpers import FakeClock, OpenMainWindow, Show, column, open_child, wrong_code
+from tests.totp import FakeClock, code_at, enrol, wrong_code
+from tests.ui.helpers import OpenMainWindow, Show, column, open_child
 from tests.ui.test_services_screen import Agency, choose, fill_agency
 
 SIZE = (1100, 720)
@@ -55,19 +55,13 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def totp_secret(register_dir: Path, clock: FakeClock) -> str:
-    """Alice's TOTP secret, enrolled as tests/security/test_signin_totp.py does."""
-    who = sign_in(register_dir, ADMIN, ADMIN_PASSWORD, clock=clock)
-    uri = staff.start_totp_enrolment(who, ADMIN)
-    secret = pyotp.parse_uri(uri).secret
-    staff.confirm_totp(who, ADMIN, pyotp.TOTP(secret).at(clock.now))
-    who.lock()
-    clock.now += 30
-    return secret
+    """Alice's TOTP secret."""
+    return enrol(register_dir, ADMIN, ADMIN_PASSWORD, clock)
 
 
 @pytest.fixture
 def who(register_dir: Path, clock: FakeClock, totp_secret: str) -> Iterator[SignedIn]:
-    signed_in = sign_in(register_dir, ADMIN, ADMIN_PASSWORD, pyotp.TOTP(totp_secret).at(clock.now), clock=clock)
+    signed_in = sign_in(register_dir, ADMIN, ADMIN_PASSWORD, code_at(totp_secret, clock.now), clock=clock)
     signed_in.forget_step_up()  # the next secret shown asks for a new code
     clock.now += 30
     yield signed_in
@@ -153,10 +147,6 @@ def activate(qtbot: Any, window: QWidget) -> None:
     qtbot.waitUntil(window.isActiveWindow)
 
 
-def code_now(secret: str, clock: FakeClock) -> str:
-    return pyotp.TOTP(secret).at(clock.now)
-
-
 def click(qtbot: Any, button: QPushButton) -> None:
     assert button.isEnabled(), button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -175,6 +165,15 @@ def enter_code(qtbot: Any, parent: QWidget, code: str) -> StepUpDialog:
     qtbot.keyClicks(dialog.code_edit, code)
     qtbot.keyClick(dialog.code_edit, Qt.Key.Key_Return)
     return dialog
+
+
+def copy_password(qtbot: Any, screen: VaultScreen, account: str, code: str) -> QClipboard:
+    """Choose ``account``, press Copy and give ``code`` to the step-up dialog; the clipboard, which then holds the
+    password."""
+    select(qtbot, screen, account)
+    click(qtbot, screen.copy_button)
+    enter_code(qtbot, screen, code)
+    return QGuiApplication.clipboard()
 
 
 def wait_tick(qtbot: Any, timer: Any) -> None:
@@ -316,7 +315,7 @@ def test_reveal_asks_for_a_code_then_hides_after_30_seconds(
     select(qtbot, screen, "harbour-admin@harbourlights.co.uk")
     assert screen.secret_label.text() == HIDDEN
     click(qtbot, screen.reveal_button)
-    dialog = enter_code(qtbot, screen, code_now(totp_secret, clock))
+    dialog = enter_code(qtbot, screen, code_at(totp_secret, clock.now))
     assert not dialog.isVisible()
 
     assert screen.secret_label.text() == HARBOUR_SECRET == screen.secret_shown()
@@ -346,10 +345,7 @@ def test_reveal_asks_for_a_code_then_hides_after_30_seconds(
 def test_copy_marks_the_clipboard_and_clears_it_after_15_seconds(
     qtbot: Any, screen: VaultScreen, clock: FakeClock, totp_secret: str
 ) -> None:
-    select(qtbot, screen, "bramble-oak")
-    click(qtbot, screen.copy_button)
-    enter_code(qtbot, screen, code_now(totp_secret, clock))
-    board = QGuiApplication.clipboard()
+    board = copy_password(qtbot, screen, "bramble-oak", code_at(totp_secret, clock.now))
     assert board.text() == BRAMBLE_SECRET  # spaces and all
     assert bytes(board.mimeData().data("x-kde-passwordManagerHint").data()) == b"secret"
     assert "is on the clipboard" in screen.message_label.text()
@@ -370,10 +366,7 @@ def test_copy_marks_the_clipboard_and_clears_it_after_15_seconds(
 def test_something_copied_meanwhile_is_not_cleared(
     qtbot: Any, screen: VaultScreen, clock: FakeClock, totp_secret: str
 ) -> None:
-    select(qtbot, screen, "bramble-oak")
-    click(qtbot, screen.copy_button)
-    enter_code(qtbot, screen, code_now(totp_secret, clock))
-    board = QGuiApplication.clipboard()
+    board = copy_password(qtbot, screen, "bramble-oak", code_at(totp_secret, clock.now))
     assert board.text() == BRAMBLE_SECRET
     guard = clipboard.guard()
     board.setText("harbourlights.co.uk")  # the clerk copies something else
@@ -389,7 +382,7 @@ def test_the_2fa_code_shows_with_its_seconds_left_and_refreshes(
     select(qtbot, screen, "harbour-admin@harbourlights.co.uk")
     assert not screen.copy_button.isHidden() and screen.otp_button.isEnabled()
     click(qtbot, screen.otp_button)
-    enter_code(qtbot, screen, code_now(totp_secret, clock))
+    enter_code(qtbot, screen, code_at(totp_secret, clock.now))
     key = OtpKey(OTP_KEY)
     expected = key.code(clock.now).code
     assert screen.code_shown() == expected
@@ -413,9 +406,7 @@ def test_ctrl_l_hides_the_password_and_clears_the_clipboard(
     screen = window.screen_of(VaultScreen)
     assert screen is not None and window.screen_titles().index("Vault") == 6
     window.show_screen(screen)
-    select(qtbot, screen, "bramble-oak")
-    click(qtbot, screen.copy_button)
-    enter_code(qtbot, screen, code_now(totp_secret, clock))
+    copy_password(qtbot, screen, "bramble-oak", code_at(totp_secret, clock.now))
     select(qtbot, screen, "harbour-admin@harbourlights.co.uk")
     click(qtbot, screen.reveal_button)
     assert screen.secret_shown() == HARBOUR_SECRET
@@ -657,7 +648,7 @@ def test_handover_writes_an_encrypted_pdf_whose_password_is_shown_once(
     assert dialog.client_combo.currentText().endswith("Harbour Lights Café")
     qtbot.keyClicks(dialog.provider_edit, "Northwind Hosting Ltd")
     click(qtbot, dialog.ok_button)
-    enter_code(qtbot, dialog, code_now(totp_secret, clock))
+    enter_code(qtbot, dialog, code_at(totp_secret, clock.now))
     assert not dialog.isVisible()
     assert asked and asked[0].endswith("logins handover.pdf")
 
@@ -674,6 +665,17 @@ def test_handover_writes_an_encrypted_pdf_whose_password_is_shown_once(
     assert exported.actor == ADMIN and HARBOUR_SECRET not in exported.details
 
 
+def test_a_handover_whose_code_was_cancelled_can_be_made_again(qtbot: Any, screen: VaultScreen) -> None:
+    click(qtbot, screen.handover_button)
+    dialog = open_child(screen, HandoverDialog)
+    click(qtbot, dialog.ok_button)
+    open_child(dialog, StepUpDialog).reject()  # Esc: the clerk has no phone at hand
+    assert dialog.isVisible() and dialog.ok_button.isEnabled()
+    click(qtbot, dialog.ok_button)  # asks for the code again
+    assert open_child(dialog, StepUpDialog).isVisible()
+    dialog.reject()
+
+
 # --- the audit log ----------------------------------------------------------------------------------------------------
 
 
@@ -682,7 +684,7 @@ def test_every_reveal_and_copy_is_audited_without_the_secret_and_verify_passes(
 ) -> None:
     select(qtbot, screen, "harbour-admin@harbourlights.co.uk")
     click(qtbot, screen.reveal_button)
-    enter_code(qtbot, screen, code_now(totp_secret, clock))
+    enter_code(qtbot, screen, code_at(totp_secret, clock.now))
     click(qtbot, screen.copy_button)
     select(qtbot, screen, "bramble-oak")
     click(qtbot, screen.copy_button)

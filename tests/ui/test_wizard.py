@@ -16,7 +16,8 @@ from hartdesk.security import signin
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.tasks import SyncTaskRunner
 from hartdesk.ui.wizard import FirstRunWizard
-from tests.ui.helpers import Show, wrong_code
+from tests.totp import wrong_code
+from tests.ui.helpers import Show
 
 PASSWORD = "Granite-Orchard-Pelican-84"
 ADDRESS_LINES = ["4 Tamar Street", "Saltash", "PL12 4AB"]

@@ -1,7 +1,8 @@
 """The logins in the credentials vault, as a table model (never their secrets: the vault's rows hold none).
 
-A login is a few dozen rows at most per agency, so the list is given whole (:class:`SmallTableModel`) after each
-search. A login whose rotation reminder has come shows its due date in amber, bold, with a tooltip saying so.
+Even a busy agency keeps a few thousand logins at most (benchmarks/bench_vault.py lists 2 000), so the list is given
+whole (:class:`SmallTableModel`) after each search. A login whose rotation reminder has come shows its due date in
+amber, bold, with a tooltip saying so.
 """
 
 from __future__ import annotations

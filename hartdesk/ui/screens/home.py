@@ -48,6 +48,7 @@ class HomeFacts:
     register_id: str
     has_totp: bool
     last_backup: datetime | None
+    logins_due: int  # vault logins whose password is due to be changed
 
 
 def role_name(role: object) -> str:
@@ -242,6 +243,17 @@ class HomeScreen(Screen):
         warning_row.addWidget(self.setup_totp_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.totp_warning.setVisible(False)
 
+        self.rotation_note = named(QFrame(), "rotation_note")
+        self.rotation_label = named(QLabel(), "rotation_label")
+        self.rotation_label.setWordWrap(True)
+        self.open_vault_button = named(QPushButton("&Open the Vault"), "open_vault_button")
+        self.open_vault_button.clicked.connect(self._on_open_vault_button_clicked)
+        rotation_row = QHBoxLayout(self.rotation_note)
+        rotation_row.setContentsMargins(0, 0, 0, 0)
+        rotation_row.addWidget(self.rotation_label, 1)
+        rotation_row.addWidget(self.open_vault_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.rotation_note.setVisible(False)
+
         box = QGroupBox("This register")
         self.path_label = value_label("home_register_path")
         self.id_label = value_label("home_register_id")
@@ -281,6 +293,7 @@ class HomeScreen(Screen):
         layout.addWidget(self.who_label)
         layout.addWidget(self.totp_warning)
         layout.addWidget(self.requests_box)
+        layout.addWidget(self.rotation_note)
         layout.addWidget(box)
         layout.addStretch(1)
         outer = QVBoxLayout(self)
@@ -296,13 +309,20 @@ class HomeScreen(Screen):
         if who is None:
             return
 
+        from hartdesk.ui.request_actions import ui_today
+
+        today = ui_today(self.ctx)
+
         def load() -> HomeFacts:
             from hartdesk.security import staff
+            from hartdesk.security.vault import count_rotation_due
             from hartdesk.storage import backup
 
             settings = who.settings()
             mine = next((row for row in staff.list_staff(who) if row.username == who.username), None)
             snapshots = backup.list_snapshots(who.register.register_id)
+            with who.register.session() as session:
+                logins_due = count_rotation_due(session, today)
             return HomeFacts(
                 agency_name=settings.agency_name,
                 display_name=who.identity.display_name,
@@ -311,6 +331,7 @@ class HomeScreen(Screen):
                 register_id=who.register.register_id,
                 has_totp=bool(mine and mine.totp_enrolled),
                 last_backup=snapshot_time(snapshots[0]) if snapshots else None,
+                logins_due=logins_due,
             )
 
         self.ctx.tasks.run(load, on_done=self._show, on_error=self._on_load_failed)
@@ -367,6 +388,12 @@ class HomeScreen(Screen):
         self.heading.setText(facts.agency_name or "Welcome to hartdesk")
         self.who_label.setText(f"Signed in as <b>{escape(facts.display_name)}</b> ({escape(facts.role)}).")
         self.totp_warning.setVisible(not facts.has_totp)
+        due = facts.logins_due
+        self.rotation_label.setText(
+            f"<b>{due} login{'s' if due != 1 else ''} in the Vault {'are' if due != 1 else 'is'} due for a new "
+            "password</b> (the reminder set on each). Change it at the operator, then use Rotate in the Vault."
+        )
+        self.rotation_note.setVisible(due > 0)
         self.path_label.setText(str(facts.register_path))
         self.id_label.setText(facts.register_id)
         self.backup_label.setText(
@@ -382,8 +409,20 @@ class HomeScreen(Screen):
         for due_list in self.due_lists():
             due_list.set_rows(None)
         self.totp_warning.setVisible(False)
+        self.rotation_note.setVisible(False)
         if self._dialog is not None:
             self._dialog.close()
+
+    @Slot()
+    def _on_open_vault_button_clicked(self) -> None:
+        from hartdesk.ui.main_window import MainWindow
+        from hartdesk.ui.screens.vault import VaultScreen
+
+        window = self.window()
+        if isinstance(window, MainWindow):
+            vault = window.screen_of(VaultScreen)
+            if vault is not None:
+                window.show_screen(vault)
 
     @Slot()
     def _on_setup_totp_button_clicked(self) -> None:

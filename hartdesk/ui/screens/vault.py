@@ -14,6 +14,7 @@ the rest of hartdesk is not affected. Every error from the work done in tasks sh
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -80,6 +81,7 @@ COLUMN_WIDTHS = {  # fits the window's default size beside the sidebar; the cler
     VaultColumn.OTP: 38,
     VaultColumn.ROTATED: 92,
 }  # "Rotation due" takes the rest
+REVEAL_TOOLTIP = f"Show the password here for {REVEAL_SECONDS} seconds (asks for your 2FA code)"
 NEEDS_KEYRING = "Needs the system keyring, which cannot be used on this computer (see the note above the list)"
 ROW_TOOLTIP = "Enter or double-click: Edit. Reveal (Alt+R) and Copy (Alt+C) show the password."
 
@@ -222,7 +224,7 @@ class VaultScreen(Screen):
         self.secret_label.setFixedWidth(self.secret_label.fontMetrics().horizontalAdvance("M" * 24))
         self.secret_label.setToolTip("The password shows here once revealed")
         self.reveal_button = named(QPushButton("&Reveal"), "reveal_button")
-        self.reveal_button.setToolTip(f"Show the password here for {REVEAL_SECONDS} seconds (asks for your 2FA code)")
+        self.reveal_button.setToolTip(REVEAL_TOOLTIP)
         self.copy_button = named(QPushButton("&Copy"), "copy_button")
         self.copy_button.setToolTip(
             f"Put the password on the clipboard for {clipboard.VAULT_CLEAR_SECONDS} seconds, hidden from clipboard "
@@ -571,20 +573,20 @@ class VaultScreen(Screen):
         if self._revealed_id == row.id:
             self.hide_secret()
             return
-        who, generation, credential_id = self.ctx.who, self._generation, row.id
+        generation, credential_id = self._generation, row.id
+        self._ask_secret(credential_id, "revealed", lambda secret: self._show_secret(generation, credential_id, secret))
 
-        def reveal() -> str:
+    def _ask_secret(self, credential_id: int, purpose: str, on_done: Callable[[str], None]) -> None:
+        """Read a login's password in a task (asking for a 2FA code first if needed); ``purpose`` is what the audit
+        log says ("revealed" or "copied")."""
+        who, generation = self.ctx.who, self._generation
+
+        def read() -> str:
             from hartdesk.security.vault import Vault
 
-            return Vault(who).reveal(credential_id, "revealed")
+            return Vault(who).reveal(credential_id, purpose)
 
-        run_with_step_up(
-            self.ctx,
-            self,
-            reveal,
-            lambda secret: self._show_secret(generation, credential_id, secret),
-            lambda exc: self._on_task_failed(generation, exc),
-        )
+        run_with_step_up(self.ctx, self, read, on_done, lambda exc: self._on_task_failed(generation, exc))
 
     def _show_secret(self, generation: int, credential_id: int, secret: str) -> None:
         row = self.selected_row()
@@ -605,7 +607,7 @@ class VaultScreen(Screen):
         self._revealed_id = None
         self.secret_label.setText(HIDDEN)
         self.reveal_button.setText("&Reveal")
-        self.reveal_button.setToolTip(f"Show the password here for {REVEAL_SECONDS} seconds (asks for your 2FA code)")
+        self.reveal_button.setToolTip(REVEAL_TOOLTIP)
         self.secret_note.clear()  # a copy's countdown comes back with the next tick
 
     def secret_shown(self) -> str:
@@ -617,12 +619,7 @@ class VaultScreen(Screen):
         row = self.selected_row()
         if row is None:
             return
-        who, generation, credential_id, reference = self.ctx.who, self._generation, row.id, row.reference
-
-        def copy() -> str:
-            from hartdesk.security.vault import Vault
-
-            return Vault(who).reveal(credential_id, "copied")
+        generation, credential_id, reference = self._generation, row.id, row.reference
 
         def copied(secret: str) -> None:
             if not self.is_current(generation):
@@ -637,7 +634,7 @@ class VaultScreen(Screen):
             self._tick()
             self.tick_timer.start()
 
-        run_with_step_up(self.ctx, self, copy, copied, lambda exc: self._on_task_failed(generation, exc))
+        self._ask_secret(credential_id, "copied", copied)
 
     @Slot()
     def _on_otp_button_clicked(self) -> None:
@@ -682,10 +679,10 @@ class VaultScreen(Screen):
                     return
             self._on_task_failed(generation, exc)
 
-        if ask:
-            run_with_step_up(self.ctx, self, read, done, failed)
-        else:
-            run_with_step_up(self.ctx, self, read, done, failed, ask=False)
+        def cancelled() -> None:
+            self._otp_loading = False
+
+        run_with_step_up(self.ctx, self, read, done, failed, ask=ask, on_cancel=cancelled)
 
     def hide_code(self) -> None:
         """Hide the 2FA code shown."""
@@ -717,15 +714,14 @@ class VaultScreen(Screen):
         """Count down what shows, hide what ran out and stop the timer once nothing is left to count."""
         now = self.ctx.clock()
         busy = False
+        secret_note = ""
         if self._revealed_id is not None:
             left = REVEAL_SECONDS - (now - self._revealed_at)
             if left <= 0:
                 self.hide_secret()
             else:
                 busy = True
-        secret_note = ""
-        if self._revealed_id is not None:
-            secret_note = f"Hides again in {int(REVEAL_SECONDS - (now - self._revealed_at) + 0.999)} s"
+                secret_note = f"Hides again in {int(left + 0.999)} s"
         if self._copied_id is not None:
             guard = clipboard.guard()
             if guard.holds_secret():
