@@ -81,8 +81,8 @@ def is_missing(chosen: Backend) -> bool:
     return isinstance(chained, list) and not chained
 
 
-def describe(exc: keyring.errors.KeyringError | None = None) -> str:
-    """Why the keyring cannot be used, in words a clerk can act on."""
+def describe(exc: BaseException | None = None) -> str:
+    """Why the keyring cannot be used (``exc``: what it raised; None: there is none), in words a clerk can act on."""
     if isinstance(exc, keyring.errors.KeyringLocked):
         return (
             "The system keyring is locked and was not unlocked. Unlock it (it asks for your computer password) "

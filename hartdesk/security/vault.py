@@ -430,7 +430,7 @@ def count_rotation_due(session: Session, today: date) -> int:
     rows = session.execute(
         select(Credential.rotated_on, Credential.rotate_every_days).where(Credential.rotate_every_days.is_not(None))
     )
-    return sum(1 for rotated_on, days in rows if rotated_on + timedelta(days=days or 0) <= today)
+    return sum(1 for rotated_on, days in rows if (due := _rotation_due(rotated_on, days)) is not None and due <= today)
 
 
 # -- the keyring ----------------------------------------------------------------------------------------------------
@@ -440,9 +440,10 @@ class _Keyring:
     """One register's secrets in the keyring, every failure turned into a :class:`KeyringUnavailableError`."""
 
     def __init__(self, register_id: str) -> None:
+        problem = keyring_problem()
+        if problem is not None:
+            raise KeyringUnavailableError(problem)
         self.backend = keyrings.backend()
-        if keyrings.is_missing(self.backend):
-            raise KeyringUnavailableError(keyrings.describe())
         self.service = keyrings.service_name(register_id)
 
     @contextlib.contextmanager
@@ -451,12 +452,9 @@ class _Keyring:
             yield
         except keyring.errors.PasswordDeleteError:
             raise
-        except keyring.errors.KeyringError as exc:
-            log.warning("keyring refused: %s", type(exc).__name__)
-            raise KeyringUnavailableError(keyrings.describe(exc)) from None
-        except Exception as exc:  # D-Bus and platform errors reach us unwrapped from some backends
+        except Exception as exc:  # keyring's errors, and the D-Bus and platform errors some backends let through
             log.warning("keyring failed: %s", type(exc).__name__)
-            raise KeyringUnavailableError(keyrings.describe(keyring.errors.KeyringError())) from None
+            raise KeyringUnavailableError(keyrings.describe(exc)) from None
 
     def get(self, username: str) -> str | None:
         with self._calling():
@@ -471,16 +469,9 @@ class _Keyring:
         with contextlib.suppress(keyring.errors.PasswordDeleteError), self._calling():
             self.backend.delete_password(self.service, username)
 
-    def forget_quietly(self, usernames: Sequence[str]) -> None:
-        """Undo secrets just stored, after the register refused the login (best effort: the error that got us here
-        is the one to report)."""
-        for username in usernames:
-            with contextlib.suppress(Exception):
-                self.delete(username)
-
     def restore_quietly(self, before: dict[str, str | None]) -> None:
-        """Put entries back as they were (None: there was none), after the register refused a change (best
-        effort, like :meth:`forget_quietly`)."""
+        """Put entries back as they were (None: there was none), after the register refused a change (best effort:
+        the error that got us here is the one to report)."""
         for username, secret in before.items():
             with contextlib.suppress(Exception):
                 if secret is None:
@@ -595,13 +586,13 @@ class Vault:
                     {"operator": c.operator_id, "otp": key is not None},
                 )
         except IntegrityError:
-            ring.forget_quietly(stored)
+            ring.restore_quietly(dict.fromkeys(stored))
             raise ValidationError(
                 "The register changed while this login was being saved (an operator, client or domain was removed, "
                 "or someone added the same account at the same moment). Nothing was saved: try again."
             ) from None
         except BaseException:
-            ring.forget_quietly(stored)
+            ring.restore_quietly(dict.fromkeys(stored))
             raise
         return credential_id
 

@@ -4,8 +4,8 @@ Ctrl+K opens the Find box (clients, domains, operators) from any screen.
 
 Locking (Ctrl+L, the Lock button, or the idle timer) clears every screen (hiding a password revealed in the vault),
 takes a secret hartdesk copied off the clipboard, drops the register's key, hides the window's content and shows the
-sign-in dialog; whoever signs in next gets screens built for their role. Closing the
-window makes an automatic rolling backup first, then locks.
+sign-in dialog; whoever signs in next gets screens built for their role. Closing the window makes an automatic
+rolling backup first, then locks.
 """
 
 from __future__ import annotations
