@@ -86,6 +86,11 @@ class Settings:
     smtp_sender: str = _setting("", "Send emails from")
     smtp_starttls: bool = _setting(True, "Use STARTTLS")
     smtp_timeout_seconds: int = _setting(20, "SMTP time-out (seconds)")
+    # Retention (issue 7, SPEC.md §3): what the retention review offers to delete, and when.
+    closed_client_retention_months: int = _setting(24, "Erase closed clients after (months)")
+    request_file_retention_months: int = _setting(24, "Delete closed request files after (months)")
+    # The rolling automatic backups are deleted once this old, so erased data is gone from them too.
+    backup_keep_days: int = _setting(30, "Delete automatic backups after (days)")
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -124,6 +129,12 @@ def validate(settings: Settings) -> list[str]:
         problems.append("The SMTP time-out can be 1 to 300 seconds.")
     if settings.request_period not in REQUEST_PERIODS:
         problems.append("Count a request's time limit as one calendar month or 28 days.")
+    if not 1 <= settings.closed_client_retention_months <= 240:
+        problems.append("Closed clients can be kept for 1 to 240 months.")
+    if not 1 <= settings.request_file_retention_months <= 240:
+        problems.append("Closed request files can be kept for 1 to 240 months.")
+    if not 1 <= settings.backup_keep_days <= 3650:
+        problems.append("Automatic backups can be kept for 1 to 3650 days.")
     if financial_year_end(settings) is None:
         problems.append("Write the end of the financial year as month-day, for example 03-31.")
     return problems

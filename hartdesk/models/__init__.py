@@ -20,6 +20,7 @@ from hartdesk.models.enums import (
     ServiceStatus,
     TransferSafeguard,
 )
+from hartdesk.models.erasure import Erasure, PendingKeyringDeletion, RecipientNotice, SealKey
 from hartdesk.models.operators import CategoryRecipient, CategoryServiceKind, DataCategory, Operator, OperatorAccount
 from hartdesk.models.requests import Attachment, PrivacyRequest, RequestEvent, RequestPause
 from hartdesk.models.services import Invoice, Service, service_operators
@@ -46,21 +47,25 @@ __all__ = [
     "Credential",
     "DataCategory",
     "DpaStatus",
+    "Erasure",
     "Invoice",
     "InvoiceStatus",
     "IssuedDocument",
     "LawfulBasis",
     "Operator",
     "OperatorAccount",
+    "PendingKeyringDeletion",
     "PointKind",
     "PolicyAcceptance",
     "PolicyDocument",
     "PrivacyRequest",
     "RecipientCondition",
+    "RecipientNotice",
     "RequestEvent",
     "RequestPause",
     "RetentionKind",
     "Role",
+    "SealKey",
     "Service",
     "ServiceKind",
     "ServiceStatus",

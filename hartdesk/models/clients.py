@@ -46,6 +46,9 @@ class Client(Base):
     opened_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     erased_on: Mapped[date | None] = mapped_column(Date)
+    # UK GDPR Art. 18: while restricted the data is only stored, never used; the note says under which request.
+    restricted_on: Mapped[date | None] = mapped_column(Date)
+    restriction_note: Mapped[str] = mapped_column(String(300), default="")
     vat_number: Mapped[str] = mapped_column(String(20), default="")
     # A reference to how the client pays (e.g. "Direct Debit mandate DD-4471"); never a card number.
     payment_reference: Mapped[str] = mapped_column(String(80), default="")

@@ -64,5 +64,8 @@ class Invoice(Base):
     status: Mapped[InvoiceStatus] = mapped_column(value_enum(InvoiceStatus, 12))
     billed_name: Mapped[str] = mapped_column(String(200))
     billed_address: Mapped[str] = mapped_column(Text, default="")
+    # Set when the client is erased: the invoice is kept (tax records) only until this date, then the retention
+    # review deletes it. Invoices of clients not erased go at the date computed from the settings.
+    delete_on: Mapped[date | None] = mapped_column(Date, index=True)
 
     client: Mapped[Client] = relationship()

@@ -73,12 +73,14 @@ def letter_data(
     kept: Sequence[KeptItem] = (),
     backup_days: int = BACKUP_DAYS,
     enclosure: str = DEFAULT_ENCLOSURE,
+    erased_on: date | None = None,
 ) -> LetterData:
     """The letter ``kind`` about request ``request_ref``, dated ``today``, addressed to the requester (or, for the
     Art. 19 notice, to operator ``operator_id``).
 
     ``erased`` lists what was erased (erasure confirmation) or the data concerned (operator notice); ``kept`` what was
-    kept, why and until when. ``enclosure`` says what goes with a completion letter.
+    kept, why and until when (``erased_on``: the day it was done, by default ``today``). ``enclosure`` says what
+    goes with a completion letter.
     """
     kind = LetterKind(kind)
     missing = settings_mod.missing_for_documents(settings)
@@ -121,7 +123,7 @@ def letter_data(
     else:
         addressee = _requester(session, request, detail, for_post)
         values = _request_values(detail, settings)
-        values.update(_kind_values(kind, request, detail, settings, today, erased, backup_days, enclosure))
+        values.update(_kind_values(kind, request, detail, settings, erased_on or today, erased, backup_days, enclosure))
     return LetterData(
         kind=kind.value,
         letterhead=letterhead_from(settings),

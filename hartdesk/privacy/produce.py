@@ -15,11 +15,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from hartdesk.dates import uk_today
 from hartdesk.documents import data_report, delivery, dpa, letters
 from hartdesk.errors import ValidationError
 from hartdesk.fileio import write_atomically
 from hartdesk.models.enums import Delivery, DocumentKind, LetterKind
+from hartdesk.privacy import notices
 from hartdesk.privacy.attachments import safe_filename
+from hartdesk.privacy.erasure import erasure_record
 from hartdesk.privacy.letter_data import letter_data
 from hartdesk.register import documents as records
 from hartdesk.register.dpa_data import dpa_data
@@ -98,10 +101,60 @@ def make_letter(
     operator_id: int | None = None,
 ) -> Made:
     data = letter_data(session, request_ref, kind, settings, today, for_post=for_post, operator_id=operator_id)
+    return _letter(data, kind, request_ref, operator_id)
+
+
+def make_erasure_confirmation(
+    session: Session, request_ref: str, settings: Settings, today: date, *, for_post: bool = True
+) -> Made:
+    """The letter confirming an erasure done under ``request_ref``: what was erased, what is kept, why and until
+    when, as the erasure recorded it."""
+    done = erasure_record(session, request_ref)
+    data = letter_data(
+        session,
+        request_ref,
+        LetterKind.ERASURE_CONFIRMATION,
+        settings,
+        today,
+        for_post=for_post,
+        erased=done.erased,
+        kept=done.kept,
+        backup_days=done.backup_days,
+        erased_on=done.done_on,
+    )
+    return _letter(data, LetterKind.ERASURE_CONFIRMATION, request_ref, None)
+
+
+def make_operator_notice(
+    session: Session, request_ref: str, notice_id: int, settings: Settings, today: date, *, for_post: bool = True
+) -> Made:
+    """The Art. 19 notice ``notice_id`` of a rectification, erasure or restriction, to its operator."""
+    notice = notices.get(session, notice_id)
+    if notice.operator_id is None:
+        raise ValidationError(
+            f"{notice.operator_name} is no longer in the register, so the notice cannot be addressed."
+        )
+    data = letter_data(
+        session,
+        request_ref,
+        LetterKind.OPERATOR_NOTICE,
+        settings,
+        today,
+        for_post=for_post,
+        operator_id=notice.operator_id,
+        erased=notice.data_concerned,
+    )
+    return _letter(data, LetterKind.OPERATOR_NOTICE, request_ref, notice.operator_id)
+
+
+def _letter(data: letters.LetterData, kind: LetterKind, request_ref: str, operator_id: int | None) -> Made:
+    title = f"{kind.label}: {data.our_ref}" + (f" to {data.operator_name}" if data.operator_name else "")
     return Made(
         kind=DocumentKind.LETTER,
-        title=f"{kind.label}: {data.our_ref}",
-        filename=safe_filename(f"{data.our_ref} {kind.label}.pdf"),
+        title=title,
+        filename=safe_filename(
+            f"{data.our_ref} {kind.label}" + (f" {data.operator_name}" if data.operator_name else "") + ".pdf"
+        ),
         pdf=letters.render_letter(data),
         recipient=data.addressee.name,
         email=data.addressee.email,
@@ -112,8 +165,9 @@ def make_letter(
     )
 
 
-def _record(session: Session, actor: str, made: Made, encrypted: bool) -> int:
-    return records.record_issued(
+def _record(session: Session, actor: str, made: Made, encrypted: bool, how: Delivery, to: str = "") -> int:
+    """Record the document as produced and as gone ``how``; an Art. 19 notice is marked sent too."""
+    document_id = records.record_issued(
         session,
         actor,
         kind=made.kind,
@@ -127,6 +181,10 @@ def _record(session: Session, actor: str, made: Made, encrypted: bool) -> int:
         letter_kind=made.letter_kind,
         encrypted=encrypted,
     )
+    records.record_delivery(session, actor, document_id, how, to)
+    if made.letter_kind is LetterKind.OPERATOR_NOTICE and made.operator_id is not None and made.request_ref:
+        notices.mark_sent(session, actor, made.request_ref, made.operator_id, document_id, how, uk_today())
+    return document_id
 
 
 def protected(made: Made, password: str | None) -> bytes:
@@ -149,16 +207,13 @@ def save(session: Session, actor: str, made: Made, path: Path, password: str | N
                 written.append(path.with_name(name))
     except OSError as exc:
         raise ValidationError(f"{path} cannot be written: {exc.strerror or exc}.") from None
-    document_id = _record(session, actor, made, bool(password))
-    records.record_delivery(session, actor, document_id, Delivery.SAVED)
+    _record(session, actor, made, bool(password), Delivery.SAVED)
     return written
 
 
 def printed(session: Session, actor: str, made: Made) -> int:
     """Record that the document was sent to a printer (the screen prints it)."""
-    document_id = _record(session, actor, made, False)
-    records.record_delivery(session, actor, document_id, Delivery.PRINTED)
-    return document_id
+    return _record(session, actor, made, False, Delivery.PRINTED)
 
 
 @dataclass(frozen=True)
@@ -193,8 +248,7 @@ def email_draft(
         subject=text.subject,
         body=text.body,
     )
-    document_id = _record(session, actor, made, bool(password))
-    records.record_delivery(session, actor, document_id, Delivery.EMAIL_DRAFT, text.to)
+    _record(session, actor, made, bool(password), Delivery.EMAIL_DRAFT, text.to)
     return eml
 
 
@@ -231,9 +285,7 @@ def send(
         timeout=float(settings.smtp_timeout_seconds),
         ssl_context=ssl_context,
     )
-    document_id = _record(session, actor, made, bool(password))
-    records.record_delivery(session, actor, document_id, Delivery.EMAIL_SENT, text.to)
-    return document_id
+    return _record(session, actor, made, bool(password), Delivery.EMAIL_SENT, text.to)
 
 
 def letter_kinds_for() -> list[LetterKind]:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from hartdesk.documents import data_report as dr
 from hartdesk.documents.letter import Addressee
 from hartdesk.errors import NotFoundError, ValidationError
-from hartdesk.models import AddressKind, ClientKind, Contact, LawfulBasis, PointKind, TransferSafeguard
+from hartdesk.models import AddressKind, ClientKind, ClientStatus, Contact, LawfulBasis, PointKind, TransferSafeguard
 from hartdesk.models.documents import IssuedDocument
 from hartdesk.models.enums import LetterKind, RequestRole, RequestType
 from hartdesk.models.requests import Attachment, PrivacyRequest
@@ -96,6 +96,11 @@ def subject_data(
     if missing:
         raise ValidationError(f"Before a document can be produced, fill in these in Settings: {', '.join(missing)}.")
     client = get_client(session, client_ref)
+    if client.status is ClientStatus.ERASED:
+        raise ValidationError(
+            f"{client.ref} was erased on {fields.format_uk_date(client.erased_on or today)}: there is no personal "
+            "data left to report. The erasure confirmation letter says what was kept, why and until when."
+        )
     contact = _contact(session, client, contact_id)
     request = _request(session, client, request_ref)
     addressee = _addressee(client, contact)

@@ -170,7 +170,9 @@ def _relevant_services(category: DataCategory, f: _Facts) -> list[Service]:
     return [s for s in f.services if s.kind in kinds]
 
 
-def _tax_until(last_invoice: date, settings: Settings) -> date:
+def tax_retention_until(last_invoice: date, settings: Settings) -> date:
+    """The day an invoice issued on ``last_invoice`` may go: the retention years after the end of its financial year
+    (SPEC.md §3)."""
     month, day = financial_year_end(settings) or (3, 31)
     year_end = date(last_invoice.year, month, day)
     if year_end < last_invoice:
@@ -186,7 +188,7 @@ def _retention(category: DataCategory, f: _Facts, settings: Settings) -> tuple[s
         text = f"{years} years after the end of the financial year of the last invoice (tax records)"
         if f.last_invoice is None:
             return text, None
-        until = _tax_until(f.last_invoice, settings)
+        until = tax_retention_until(f.last_invoice, settings)
         return f"{text}, so until {fields.format_uk_date(until)}", until
     if kind is RetentionKind.AFTER_RELATIONSHIP:
         text = f"while the client has an account with us, then {_plural(n, 'month')}"

@@ -86,6 +86,23 @@ class SignedIn:
         with self.register.session() as session:
             audit.record(session, self.username, action, target, details)
 
+    def confirm_password(self, password: str) -> None:
+        """Ask again for the password before something that cannot be undone (an erasure). Wrong passwords count
+        towards the account's sign-in lock-out, so this is no way round it."""
+        throttle = Throttle(self.register.register_id, self.clock)
+        account = self.register.keyfile.lookup_for(self.username)
+        throttle.check(account)
+        slot = self.register.keyfile.find_staff_slot(self.username)
+        try:
+            if slot is None:
+                raise SignInError("Your account has no password slot in this register.")
+            self.register.keyfile.unlock(slot, password)
+        except SignInError:
+            throttle.failed(account)
+            self.audit("signin.confirm_failed", f"staff:{self.username}")
+            raise SignInError("That is not your password. Nothing was changed.") from None
+        throttle.succeeded(account)
+
     def has_fresh_second_factor(self) -> bool:
         """True while a TOTP code proved in this session (the sign-in code counts) is younger than the step-up
         window."""
@@ -208,6 +225,17 @@ def _check_totp(
     throttle.succeeded(account)
 
 
+def _finish_queued_keyring_deletions(reg: OpenRegister) -> None:
+    """Keyring entries an erasure queued but could not delete (hartdesk stopped, the keyring was locked) go now;
+    never a reason for sign-in to fail."""
+    from hartdesk.security import vault
+
+    try:
+        vault.delete_queued(reg)
+    except Exception:
+        log.warning("queued keyring deletions could not be finished", exc_info=True)
+
+
 class PendingSignIn:
     """The password was right and the register is open; the TOTP code may still be needed."""
 
@@ -238,6 +266,7 @@ class PendingSignIn:
             must_change_password=self.must_change_password,
         )
         signed_in.audit("signin", f"staff:{self.identity.username}", {"totp": second_factor_at is not None})
+        _finish_queued_keyring_deletions(self.register)
         log.info("signed in (role %s)", self.identity.role.value)
         return signed_in
 

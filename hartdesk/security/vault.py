@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import keyring.errors
-from sqlalchemy import ColumnElement, case, func, or_, select, true
+from sqlalchemy import ColumnElement, case, delete, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.base import ExecutableOption
@@ -35,6 +35,7 @@ from hartdesk.models import (
     Client,
     Credential,
     Operator,
+    PendingKeyringDeletion,
     Service,
     ServiceKind,
     credential_clients,
@@ -47,6 +48,7 @@ from hartdesk.security.keyrings import MAX_SECRET_CHARS
 if TYPE_CHECKING:
     from hartdesk.documents.handover import Handover
     from hartdesk.security.signin import SignedIn
+    from hartdesk.storage.register import OpenRegister
 
 log = logging.getLogger(__name__)
 
@@ -485,6 +487,34 @@ def _stored_otp_key(text: str) -> OtpKey:
     if key is None:
         raise ValidationError("The 2FA key in the keyring is empty. Store it again with Rotate.")
     return key
+
+
+def queue_keyring_deletion(session: Session, credential_id: int) -> None:
+    """Queue a login's keyring entries for deletion, in the transaction that drops the login: the keyring cannot
+    roll back, so it is only touched once that transaction has committed (:func:`delete_queued`)."""
+    now = utcnow()
+    for name in (entry_name(credential_id), otp_entry_name(credential_id)):
+        session.merge(PendingKeyringDeletion(entry_name=name, queued_at=now))
+
+
+def delete_queued(register: OpenRegister) -> int:
+    """Delete the queued keyring entries of ``register``; return how many are still queued because the keyring
+    could not be reached (they are tried again at the next sign-in)."""
+    with register.session() as session:
+        names = list(session.scalars(select(PendingKeyringDeletion.entry_name)))
+    if not names:
+        return 0
+    done: list[str] = []
+    try:
+        ring = _Keyring(register.register_id)
+        for name in names:
+            ring.delete(name)
+            done.append(name)
+    except KeyringUnavailableError:
+        log.warning("queued keyring deletions left for later")
+    with register.session() as session:
+        session.execute(delete(PendingKeyringDeletion).where(PendingKeyringDeletion.entry_name.in_(done)))
+    return len(names) - len(done)
 
 
 def keyring_problem() -> str | None:

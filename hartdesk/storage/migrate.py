@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, text
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD_REVISION = "0005_vault"
+HEAD_REVISION = "0006_erasure"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 

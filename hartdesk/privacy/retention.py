@@ -1,0 +1,192 @@
+"""The retention review: what has passed its retention period, and taking it away (SPEC.md §3).
+
+Three kinds of record are due:
+
+- a **closed client**, the set number of months after it closed (setting): it is erased as an erasure request would
+  erase it (tombstone, invoices kept until their own date), with no request and no letter;
+- an **invoice**, after its tax retention date (the date an erasure flagged it with, or the one computed from the
+  invoice retention setting and the financial year end);
+- a **request file** (the request, its timeline and its files), the set number of months after it closed.
+
+Audit entries are never due: the log is the proof of everything else.
+
+:func:`review` lists what is due without changing anything; :func:`apply` takes away exactly the list an admin
+previewed, and refuses if the register changed since (so "dry run" and "apply" always agree).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from hartdesk.dates import format_uk_date
+from hartdesk.errors import ValidationError
+from hartdesk.models import Client, ClientStatus, Invoice, PrivacyRequest
+from hartdesk.privacy import erasure
+from hartdesk.register.whoholds import tax_retention_until
+from hartdesk.security import audit, vault
+from hartdesk.settings import Settings
+
+if TYPE_CHECKING:
+    from hartdesk.storage.register import OpenRegister
+
+CLIENT = "client"
+INVOICE = "invoice"
+REQUEST = "request"
+KIND_LABELS = {CLIENT: "Closed client", INVOICE: "Invoice", REQUEST: "Request file"}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str  # CLIENT, INVOICE or REQUEST
+    ref: str  # C-00042, the invoice number, R-2025-0042
+    record_id: int
+    what: str  # in plain words, without personal data
+    due_since: date
+    rule: str  # the retention rule that makes it due
+    blocked: str = ""  # why it cannot go yet (a service still running); left out of apply
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+def _closed_clients(session: Session, settings: Settings, today: date) -> list[DueItem]:
+    months = settings.closed_client_retention_months
+    items = []
+    for client in session.scalars(
+        select(Client).where(Client.status == ClientStatus.CLOSED, Client.closed_on.is_not(None)).order_by(Client.ref)
+    ):
+        assert client.closed_on is not None
+        due = client.closed_on + relativedelta(months=months)
+        if due > today:
+            continue
+        blocked = " ".join(erasure.plan(session, client.ref, settings, today).blockers)
+        items.append(
+            DueItem(
+                CLIENT,
+                client.ref,
+                client.id,
+                f"Closed client {client.ref}, closed on {format_uk_date(client.closed_on)}",
+                due,
+                f"{months} months after the client closed",
+                blocked,
+            )
+        )
+    return items
+
+
+def _invoices(session: Session, settings: Settings, today: date) -> list[DueItem]:
+    items = []
+    rows = session.execute(
+        select(Invoice.id, Invoice.number, Invoice.issued_on, Invoice.delete_on, Client.ref)
+        .join(Client, Client.id == Invoice.client_id)
+        .order_by(Invoice.issued_on, Invoice.number)
+    )
+    for invoice_id, number, issued_on, delete_on, client_ref in rows:
+        due = delete_on or tax_retention_until(issued_on, settings)
+        if due > today:
+            continue
+        rule = (
+            "the date set when the client was erased"
+            if delete_on
+            else f"{settings.invoice_retention_years} years after the end of its financial year"
+        )
+        items.append(
+            DueItem(
+                INVOICE,
+                number,
+                invoice_id,
+                f"Invoice {number} of {format_uk_date(issued_on)} ({client_ref})",
+                due,
+                rule,
+            )
+        )
+    return items
+
+
+def _request_files(session: Session, settings: Settings, today: date) -> list[DueItem]:
+    months = settings.request_file_retention_months
+    items = []
+    for request in session.scalars(
+        select(PrivacyRequest).where(PrivacyRequest.closed_on.is_not(None)).order_by(PrivacyRequest.ref)
+    ):
+        assert request.closed_on is not None
+        due = erasure.request_file_until(request.closed_on, settings)
+        if due > today or not request.status.is_closed:
+            continue
+        items.append(
+            DueItem(
+                REQUEST,
+                request.ref,
+                request.id,
+                f"Request file {request.ref} ({request.kind.label.lower()}), closed on "
+                f"{format_uk_date(request.closed_on)}",
+                due,
+                f"{months} months after the request closed",
+            )
+        )
+    return items
+
+
+def review(session: Session, settings: Settings, today: date) -> list[DueItem]:
+    """Everything past its retention period on ``today``; nothing is changed."""
+    return (
+        _closed_clients(session, settings, today)
+        + _invoices(session, settings, today)
+        + _request_files(session, settings, today)
+    )
+
+
+def count_due(session: Session, settings: Settings, today: date) -> int:
+    """How many items could go now (for the dashboard's reminder)."""
+    return sum(1 for item in review(session, settings, today) if not item.blocked)
+
+
+def apply(session: Session, actor: str, settings: Settings, today: date, previewed: Sequence[DueItem]) -> list[DueItem]:
+    """Take away exactly ``previewed`` (the items not blocked), in the caller's transaction; return them.
+
+    The list is made again first and must be the same: an admin never removes something they did not see. The
+    caller commits, then wipes the freed space (:func:`hartdesk.privacy.erasure.wipe_freed_space`)."""
+    current = review(session, settings, today)
+    if list(current) != list(previewed):
+        raise ValidationError(
+            "The register changed since the list was made: look at the list again before applying it."
+        )
+    doing = [item for item in current if not item.blocked]
+    for item in doing:
+        if item.kind == CLIENT:
+            confirmed = erasure.plan(session, item.ref, settings, today)
+            erasure.execute(session, actor, confirmed, settings, today, reason=erasure.BY_RETENTION)
+    invoice_ids = [item.record_id for item in doing if item.kind == INVOICE]
+    request_ids = [item.record_id for item in doing if item.kind == REQUEST]
+    session.execute(delete(Invoice).where(Invoice.id.in_(invoice_ids)))
+    session.execute(delete(PrivacyRequest).where(PrivacyRequest.id.in_(request_ids)))
+    counts = {kind: sum(1 for item in doing if item.kind == kind) for kind in (CLIENT, INVOICE, REQUEST)}
+    if doing:
+        audit.record(
+            session,
+            actor,
+            "retention.applied",
+            "",
+            {"clients": counts[CLIENT], "invoices": counts[INVOICE], "request_files": counts[REQUEST]},
+        )
+    return doing
+
+
+def apply_and_wipe(
+    register: OpenRegister, actor: str, settings: Settings, today: date, previewed: Sequence[DueItem]
+) -> list[DueItem]:
+    """:func:`apply` on an open register, then the freed pages wiped and queued keyring entries deleted."""
+    with register.session() as session:
+        done = apply(session, actor, settings, today, previewed)
+    if done:
+        erasure.wipe_freed_space(register)
+        vault.delete_queued(register)
+    return done
