@@ -4,7 +4,9 @@
   holding the whole register plus a copy of keys.json. Restoring it on a fresh machine needs only that password:
   the restored register gets a new data key, sealed to the same slots, so everyone signs in as before.
 * An **automatic snapshot** (on close, before a migration) is a copy of register.db under the register's own key,
-  with the keys.json of that moment, in the backups folder outside the register. The newest 10 are kept.
+  with the keys.json of that moment, in the backups folder outside the register. The newest 10 are kept, and none
+  older than the ``backup_keep_days`` setting, so data erased from the register is gone from them too after that
+  many days (the erasure confirmation letter says so).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import errno
 import json
 import logging
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -171,14 +173,39 @@ def snapshot(reg: OpenRegister, reason: str = "auto") -> Path | None:
         log.exception("automatic backup failed")
         shutil.rmtree(target, ignore_errors=True)
         return None
-    prune_snapshots(folder)
+    prune_snapshots(folder, max_age_days=_keep_days(reg))
     return target
 
 
-def prune_snapshots(folder: Path, keep: int = KEEP_SNAPSHOTS) -> None:
+def _keep_days(reg: OpenRegister) -> int | None:
+    from hartdesk import settings as settings_mod
+
+    try:
+        with reg.session() as session:
+            return settings_mod.load(session).backup_keep_days
+    except Exception:
+        log.warning("backup age setting unreadable; keeping snapshots by count only")
+        return None
+
+
+def _taken_at(snapshot_dir: Path) -> datetime | None:
+    try:
+        return datetime.strptime(snapshot_dir.name.split("-", 1)[0], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def prune_snapshots(
+    folder: Path, keep: int = KEEP_SNAPSHOTS, max_age_days: int | None = None, now: datetime | None = None
+) -> None:
+    """Keep the newest ``keep`` snapshots, and of those none taken more than ``max_age_days`` ago."""
     snaps = sorted(p for p in folder.iterdir() if p.is_dir())
-    for old in snaps[:-keep]:
-        shutil.rmtree(old, ignore_errors=True)
+    old = snaps[:-keep]
+    if max_age_days is not None:
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=max_age_days)
+        old += [p for p in snaps[-keep:] if (taken := _taken_at(p)) is not None and taken < cutoff]
+    for snapshot_dir in old:
+        shutil.rmtree(snapshot_dir, ignore_errors=True)
 
 
 def list_snapshots(register_id: str) -> list[Path]:

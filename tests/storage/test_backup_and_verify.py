@@ -102,6 +102,16 @@ def test_rolling_snapshots_keep_ten(register_dir: Path) -> None:
     assert (snaps[0] / "register.db").stat().st_size > 0
 
 
+def test_snapshots_older_than_the_setting_are_deleted(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    folder = tmp_path / "backups"
+    for stamp in ("20261001T090000000000Z-auto", "20261025T090000000000Z-auto", "20261121T090000000000Z-auto"):
+        (folder / stamp).mkdir(parents=True)
+    backup.prune_snapshots(folder, max_age_days=30, now=datetime(2026, 11, 22, 12, tzinfo=UTC))
+    assert sorted(p.name for p in folder.iterdir()) == ["20261025T090000000000Z-auto", "20261121T090000000000Z-auto"]
+
+
 def test_verify_passes_on_a_healthy_register(register_dir: Path) -> None:
     code, out, _ = run_as_admin(register_dir, "verify")
     assert code == 0

@@ -174,3 +174,10 @@ def test_model_pages_and_passes_the_model_tester(qtmodeltester) -> None:
     qtmodeltester.check(model)
     model.clear()
     qtmodeltester.check(model)
+
+
+def test_sealed_rectification_values_never_show_as_ciphertext() -> None:
+    from hartdesk.ui.models.audit_model import details_text
+
+    shown = details_text('{"fields": ["name"], "request": "R-2026-0001", "sealed": "sealed:v1:QUJDREVGRw=="}')
+    assert shown == "fields: name; request: R-2026-0001; values before and after: sealed"

@@ -207,6 +207,24 @@ def test_record_keeping_settings_are_saved_and_a_bad_year_end_is_refused(
     )
 
 
+def test_retention_periods_are_typed_and_saved(qtbot, screen: SettingsScreen, signed_in_admin) -> None:
+    for spin, value in (
+        (screen.closed_months_spin, "36"),
+        (screen.request_months_spin, "12"),
+        (screen.backup_days_spin, "14"),
+    ):
+        spin.setFocus()
+        spin.selectAll()
+        qtbot.keyClicks(spin, value)
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    saved = signed_in_admin.settings()
+    assert (saved.closed_client_retention_months, saved.request_file_retention_months, saved.backup_keep_days) == (
+        36,
+        12,
+        14,
+    )
+
+
 def test_document_and_email_settings_are_saved(
     qtbot, screen: SettingsScreen, signed_in_admin: SignedIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -76,7 +76,11 @@ def details_text(details: str) -> str:
         return details
     parts = []
     for key, value in parsed.items():
-        parts.append(f"{key}: {_plain(value)}")
+        if key == "sealed":
+            # Before/after values of a rectification, sealed with the client's key (gone once it is erased).
+            parts.append("values before and after: sealed")
+        else:
+            parts.append(f"{key}: {_plain(value)}")
     return "; ".join(parts)
 
 

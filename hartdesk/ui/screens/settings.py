@@ -267,6 +267,9 @@ class SettingsScreen(Screen):
         self.terms_version_edit = QLineEdit()
         self.terms_version_edit.setObjectName("terms_version_edit")
         self.terms_version_edit.setMaxLength(40)
+        self.closed_months_spin = _spin("closed_months_spin", 1, 240, " months")
+        self.request_months_spin = _spin("request_months_spin", 1, 240, " months")
+        self.backup_days_spin = _spin("backup_days_spin", 1, 3650, " days")
         records = QGroupBox("Records")
         records_form = QFormLayout(records)
         records_form.addRow(
@@ -280,6 +283,18 @@ class SettingsScreen(Screen):
             _beside(self.privacy_version_edit, _hint("clients who accepted another version are flagged")),
         )
         records_form.addRow("Current &terms of service:", self.terms_version_edit)
+        records_form.addRow(
+            "Erase closed clients after:",
+            _beside(self.closed_months_spin, _hint("the retention review offers them for erasure")),
+        )
+        records_form.addRow(
+            "Delete closed re&quest files after:",
+            _beside(self.request_months_spin, _hint("the record that a request was dealt with")),
+        )
+        records_form.addRow(
+            "Delete automatic backups after:",
+            _beside(self.backup_days_spin, _hint("erasure letters tell people this figure")),
+        )
 
         # --- documents --------------------------------------------------------------------------------------
         self.phone_edit = _line("agency_phone_edit", 40, "01872 000000")
@@ -617,6 +632,9 @@ class SettingsScreen(Screen):
         self.year_end_edit.setText(loaded.financial_year_end)
         self.privacy_version_edit.setText(loaded.privacy_policy_version)
         self.terms_version_edit.setText(loaded.terms_version)
+        self.closed_months_spin.setValue(loaded.closed_client_retention_months)
+        self.request_months_spin.setValue(loaded.request_file_retention_months)
+        self.backup_days_spin.setValue(loaded.backup_keep_days)
         self.phone_edit.setText(loaded.agency_phone)
         self.contact_name_edit.setText(loaded.agency_contact_name)
         self.contact_position_edit.setText(loaded.agency_contact_position)
@@ -672,6 +690,9 @@ class SettingsScreen(Screen):
             financial_year_end=self.year_end_edit.text().strip(),
             privacy_policy_version=self.privacy_version_edit.text().strip(),
             terms_version=self.terms_version_edit.text().strip(),
+            closed_client_retention_months=self.closed_months_spin.value(),
+            request_file_retention_months=self.request_months_spin.value(),
+            backup_keep_days=self.backup_days_spin.value(),
             agency_phone=self.phone_edit.text().strip(),
             agency_contact_name=self.contact_name_edit.text().strip(),
             agency_contact_position=self.contact_position_edit.text().strip(),
@@ -849,6 +870,14 @@ def _beside(field: QWidget, after: QWidget) -> QWidget:
     layout.addWidget(after, 1)
     box.setFocusProxy(field)
     return box
+
+
+def _spin(name: str, low: int, high: int, suffix: str) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setObjectName(name)
+    spin.setRange(low, high)
+    spin.setSuffix(suffix)
+    return spin
 
 
 def _line(name: str, max_length: int, placeholder: str) -> QLineEdit:
