@@ -100,6 +100,16 @@ def make_letter(
     for_post: bool = True,
     operator_id: int | None = None,
 ) -> Made:
+    if kind is LetterKind.ERASURE_CONFIRMATION:
+        return make_erasure_confirmation(session, request_ref, settings, today, for_post=for_post)
+    if kind is LetterKind.OPERATOR_NOTICE and operator_id is not None:
+        notice = next((n for n in notices.for_request(session, request_ref) if n.operator_id == operator_id), None)
+        if notice is None:
+            raise ValidationError(
+                f"No notice to that operator is due on {request_ref.strip().upper()}: an erasure, correction or "
+                "restriction under the request lists the operators to tell."
+            )
+        return make_operator_notice(session, request_ref, notice.id, settings, today, for_post=for_post)
     data = letter_data(session, request_ref, kind, settings, today, for_post=for_post, operator_id=operator_id)
     return _letter(data, kind, request_ref, operator_id)
 

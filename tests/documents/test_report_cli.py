@@ -73,3 +73,43 @@ def test_an_unknown_letter_kind_is_named_with_the_kinds_there_are(built_register
     code, _, err = run_as_admin(built_register, "report", "letter", "bogus", "--request", "R-2026-0001", "--out",
                                 str(tmp_path / "x.pdf"))  # fmt: skip
     assert code == 1 and "acknowledgement" in err
+
+
+def test_erasure_letters_come_from_the_erasure_done(register_dir: Path, tmp_path: Path) -> None:
+    from hartdesk import settings as settings_mod
+    from hartdesk.privacy import erasure
+    from hartdesk.security.signin import sign_in
+    from tests.conftest import ADMIN, ADMIN_PASSWORD
+    from tests.privacy.erasure_scenario import TODAY, build
+
+    who = sign_in(register_dir, ADMIN, ADMIN_PASSWORD)
+    scenario = build(who)
+    ref = scenario.request_ref
+    who.lock()
+    letter = tmp_path / "confirmation.pdf"
+    args = ("report", "letter", "erasure-confirmation", "--request", ref, "--out", str(letter), "--for", "email")
+    code, _, err = run_as_admin(register_dir, *args)
+    assert code == 1 and "Nothing was erased under" in err
+
+    who = sign_in(register_dir, ADMIN, ADMIN_PASSWORD)
+    with who.register.session() as s:
+        settings = settings_mod.load(s)
+        plan = erasure.plan(s, scenario.client_ref, settings, TODAY, request_ref=ref)
+    erasure.erase(who.register, ADMIN, plan, settings, TODAY)
+    who.lock()
+    code, _, err = run_as_admin(register_dir, *args)
+    assert (code, err) == (0, "")
+    assert "INV-7001" in _text(letter) and "We have erased your personal data" in _text(letter)
+
+    notice = tmp_path / "fasthosts.pdf"
+    code, _, err = run_as_admin(
+        register_dir, "report", "letter", "operator-notice", "--request", ref, "--operator",
+        str(scenario.fasthosts), "--out", str(notice),
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert "Domain registrant" in _text(notice)
+    code, _, err = run_as_admin(
+        register_dir, "report", "letter", "operator-notice", "--request", ref, "--operator", "999",
+        "--out", str(tmp_path / "nobody.pdf"), "--for", "email",
+    )  # fmt: skip
+    assert code == 1 and "No notice to that operator" in err
