@@ -618,6 +618,179 @@ def _eml_request(args: argparse.Namespace, today: date) -> Any:
     )
 
 
+def _plural(count: int, word: str, many: str = "") -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def _retention_line(item: Any) -> str:
+    line = f"{item.kind_label:<14} {item.ref:<14} due since {item.due_since.isoformat()}  {item.rule}"
+    return f"{line}\n{'':<15}cannot go yet: {item.blocked}" if item.blocked else line
+
+
+def _retention_json(item: Any) -> dict[str, Any]:
+    return {
+        "kind": item.kind,
+        "kind_label": item.kind_label,
+        "ref": item.ref,
+        "what": item.what,
+        "due_since": item.due_since.isoformat(),
+        "rule": item.rule,
+        "blocked": item.blocked,
+    }
+
+
+def _removed_counts(items: Sequence[Any]) -> dict[str, int]:
+    from hartdesk.privacy import retention
+
+    kinds = {"clients": retention.CLIENT, "invoices": retention.INVOICE, "request_files": retention.REQUEST}
+    return {key: sum(1 for item in items if item.kind == kind and not item.blocked) for key, kind in kinds.items()}
+
+
+def _removed_text(counts: dict[str, int]) -> str:
+    """Says what went, e.g. "2 closed clients erased, 3 invoices and 1 request file deleted"."""
+    deleted = [
+        _plural(counts[key], word)
+        for key, word in (("invoices", "invoice"), ("request_files", "request file"))
+        if counts[key]
+    ]
+    parts = [f"{_plural(counts['clients'], 'closed client')} erased"] if counts["clients"] else []
+    if deleted:
+        parts.append(" and ".join(deleted) + " deleted")
+    return ", ".join(parts)
+
+
+def cmd_retention(args: argparse.Namespace, io: Io) -> int:
+    from hartdesk import settings as settings_mod
+    from hartdesk.dates import uk_today
+    from hartdesk.privacy import retention
+
+    who = _sign_in(args, io)
+    today = uk_today()
+    try:
+        who.require_admin()
+        with who.register.session() as session:
+            settings = settings_mod.load(session)
+            items = retention.review(session, settings, today)
+        done = retention.apply_and_wipe(who.register, who.username, settings, today, items) if args.apply else []
+    finally:
+        who.lock()
+    can_go = [item for item in items if not item.blocked]
+    lines = [_retention_line(item) for item in items]
+    if not items:
+        summary = "Nothing has passed its retention period."
+    elif args.apply:
+        summary = f"Removed: {_removed_text(_removed_counts(done))}." if done else "Nothing could go yet."
+    else:
+        blocked = len(items) - len(can_go)
+        if can_go:
+            summary = (
+                f"{_plural(len(can_go), 'record')} can go now"
+                + (f", {blocked} cannot go yet" if blocked else "")
+                + "; nothing was changed (dry run). Run again with --apply to delete them."
+            )
+        else:
+            summary = f"Nothing can go now: {_plural(blocked, 'record')} cannot go yet."
+    data = {
+        "applied": bool(args.apply),
+        "today": today.isoformat(),
+        "items": [_retention_json(item) for item in items],
+        "removed": _removed_counts(done),
+    }
+    _emit(args, io, data, [*lines, summary])
+    return 0
+
+
+def _plan_lines(plan: Any) -> list[str]:
+    lines = [f"Erasure of {plan.client_ref}" + (f" under {plan.request_ref}" if plan.request_ref else "")]
+    lines.append("Erased:")
+    lines += [f"  {what}" for what in plan.erased] or ["  (nothing)"]
+    lines.append("Kept:")
+    lines += [
+        f"  {k.what} — {k.ground} — " + (f"until {k.until.isoformat()}" if k.until is not None else "with no end date")
+        for k in plan.kept
+    ] or ["  (nothing)"]
+    lines.append("Operators to notify:")
+    lines += [f"  {n.operator_name} ({', '.join(n.categories)})" for n in plan.notices] or ["  (none)"]
+    lines.append("Logins:")
+    lines += [
+        f"  {x.operator_name} — {x.account_name}: "
+        + (
+            "deleted, and its password removed from the keyring"
+            if x.deleted
+            else "unlinked (it serves other clients too)"
+        )
+        for x in plan.logins
+    ] or ["  (none)"]
+    lines.append("Blockers:")
+    lines += [f"  {b}" for b in plan.blockers] or ["  (none: the erasure can run)"]
+    return lines
+
+
+def _plan_json(plan: Any) -> dict[str, Any]:
+    return {
+        "client": plan.client_ref,
+        "request": plan.request_ref,
+        "as_of": plan.as_of.isoformat(),
+        "erased": list(plan.erased),
+        "kept": [
+            {"what": k.what, "ground": k.ground, "until": k.until.isoformat() if k.until else None} for k in plan.kept
+        ],
+        "notices": [{"operator": n.operator_name, "categories": list(n.categories)} for n in plan.notices],
+        "logins": [{"operator": x.operator_name, "account": x.account_name, "deleted": x.deleted} for x in plan.logins],
+        "blockers": list(plan.blockers),
+        "can_run": plan.can_run,
+    }
+
+
+def cmd_erase(args: argparse.Namespace, io: Io) -> int:
+    from hartdesk import settings as settings_mod
+    from hartdesk.dates import uk_today
+    from hartdesk.privacy import erasure
+
+    if not args.request.strip():
+        raise ValidationError("Say which erasure request this answers with --request REF, e.g. R-2026-0042.")
+    who = _sign_in(args, io)
+    today = uk_today()
+    result = None
+    try:
+        if not args.dry_run:
+            who.require_admin()
+        with who.register.session() as session:
+            settings = settings_mod.load(session)
+            plan = erasure.plan(session, args.client, settings, today, request_ref=args.request)
+        if plan.can_run and not args.dry_run:
+            result = erasure.erase(who.register, who.username, plan, settings, today)
+    finally:
+        who.lock()
+    data = _plan_json(plan) | {"done": result is not None}
+    lines = _plan_lines(plan)
+    if result is not None:
+        data["notices_to_send"] = len(result.notices)
+        lines.append(
+            f"Erased {result.client_ref} under {result.request_ref}; {_plural(len(result.notices), 'notice')} to send"
+        )
+    elif plan.can_run:
+        lines.append("Nothing was changed (dry run). Run again without --dry-run to erase.")
+    _emit(args, io, data, lines)
+    if not plan.can_run:
+        io.stderr.write(
+            f"hartdesk: {plan.client_ref} cannot be erased yet: {plan.blockers[0]}"
+            + (
+                f" (and {_plural(len(plan.blockers) - 1, 'more blocker')} listed above)"
+                if len(plan.blockers) > 1
+                else ""
+            )
+            + "\n"
+        )
+        return 1
+    if result is not None and result.keyring_entries_left:
+        io.stderr.write(
+            f"hartdesk: warning: the system keyring could not be reached; "
+            f"{_plural(result.keyring_entries_left, 'saved password')} will be deleted at the next sign-in.\n"
+        )
+    return 0
+
+
 def cmd_report(args: argparse.Namespace, io: Io) -> int:
     from hartdesk import settings as settings_mod
     from hartdesk.dates import uk_today
@@ -889,6 +1062,34 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("id", type=int, metavar="ID", help="the login's id (see vault list)")
     v = _subcommand(vault, "delete", help="delete a login and its password from the system keyring")
     v.add_argument("id", type=int, metavar="ID", help="the login's id (see vault list)")
+
+    p = command(
+        "retention",
+        cmd_retention,
+        "what has passed its retention period (closed clients, invoices, request files); administrators only",
+    )
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="list what is due and change nothing (the default)")
+    mode.add_argument(
+        "--apply",
+        action="store_true",
+        help="delete exactly the records listed (blocked ones stay); audit entries are never deleted",
+    )
+
+    p = command(
+        "erase",
+        cmd_erase,
+        "erase a client's personal data under an erasure request (UK GDPR Art. 17); prints the plan first",
+    )
+    p.description = (
+        "Print the erasure plan: what is erased, what is kept (with its ground and date), the operators to notify "
+        "(Art. 19), the logins, and what blocks it. Without --dry-run an administrator's sign-in carries it out: "
+        "the password given with --password-stdin (or HARTDESK_PASSWORD) is the password re-entered to confirm "
+        "the erasure, as the window asks for it again. Exits 1 if anything blocks the erasure."
+    )
+    p.add_argument("--client", required=True, metavar="REF", help="the client to erase, e.g. C-00042")
+    p.add_argument("--request", required=True, metavar="REF", help="the erasure request, e.g. R-2026-0042")
+    p.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
 
     p = command("deadline", cmd_deadline, "print the statutory due date of a request (no register needed)")
     p.add_argument(

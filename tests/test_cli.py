@@ -244,3 +244,19 @@ def test_building_the_parser_does_not_import_the_models() -> None:
     code = "import sys, hartdesk.cli as c; c.build_parser(); print('sqlalchemy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_erase_help_says_the_sign_in_password_confirms_the_erasure(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        run("erase", "--help")
+    assert exc.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "the password given with --password-stdin (or HARTDESK_PASSWORD) is the password re-entered" in text
+    assert "--dry-run" in text and "--client REF" in text and "--request REF" in text
+
+
+def test_retention_and_erase_are_listed_in_the_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        run("--help")
+    out = capsys.readouterr().out
+    assert "retention" in out and "erase" in out

@@ -78,12 +78,13 @@ def _closed_clients(session: Session, settings: Settings, today: date) -> list[D
     ):
         running.setdefault(client_id, []).append(identifier)
     open_requests: dict[int, list[str]] = {}
-    for client_id, ref in session.execute(
+    for request_client, ref in session.execute(
         select(PrivacyRequest.client_id, PrivacyRequest.ref).where(
             PrivacyRequest.client_id.in_(ids), PrivacyRequest.closed_on.is_(None)
         )
     ):
-        open_requests.setdefault(client_id, []).append(ref)
+        if request_client is not None:
+            open_requests.setdefault(request_client, []).append(ref)
     items = []
     for client, due in due_clients:
         assert client.closed_on is not None

@@ -55,6 +55,7 @@ def screen_classes() -> list[type[Screen]]:
     from hartdesk.ui.screens.home import HomeScreen
     from hartdesk.ui.screens.operators import OperatorsScreen
     from hartdesk.ui.screens.requests import RequestsScreen
+    from hartdesk.ui.screens.retention import RetentionScreen
     from hartdesk.ui.screens.services import ServicesScreen
     from hartdesk.ui.screens.settings import SettingsScreen
     from hartdesk.ui.screens.staff import StaffScreen
@@ -70,6 +71,7 @@ def screen_classes() -> list[type[Screen]]:
         VaultScreen,
         StaffScreen,
         AuditScreen,
+        RetentionScreen,
         SettingsScreen,
     ]
 

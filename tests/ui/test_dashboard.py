@@ -189,3 +189,52 @@ def test_logins_due_for_a_new_password_are_a_reminder_that_opens_the_vault(
     assert isinstance(window.current_screen(), VaultScreen)
     window.lock()
     assert not home.rotation_note.isVisible()
+
+
+def test_records_past_their_retention_period_are_a_reminder_that_opens_the_retention_screen(
+    admin_ctx: AppContext, open_main_window: Any, qtbot: Any
+) -> None:
+    from hartdesk.ui.main_window import MainWindow
+    from hartdesk.ui.request_actions import ui_today
+    from hartdesk.ui.screens.retention import RetentionScreen
+    from tests.privacy.test_retention_cli import build_due
+
+    build_due(admin_ctx.who, ui_today(admin_ctx))  # 6 records can go, 1 closed client cannot yet
+
+    window: MainWindow = open_main_window(admin_ctx)
+    home = window.screen_of(HomeScreen)
+    assert home is not None
+    qtbot.waitUntil(home.retention_note.isVisible)
+    assert home.retention_label.text().startswith("<b>6 records have passed their retention period</b>")
+    activate(qtbot, window)
+    home.review_retention_button.setFocus()
+    qtbot.keyClick(home.review_retention_button, Qt.Key.Key_Space)
+    screen = window.current_screen()
+    assert isinstance(screen, RetentionScreen)
+    assert len(screen.items()) == 7
+    window.lock()
+    assert not home.retention_note.isVisible()
+
+
+def test_no_retention_reminder_when_nothing_is_due(home: HomeScreen) -> None:
+    assert home.heading.text()  # loaded
+    assert not home.retention_note.isVisible()
+
+
+def test_no_retention_reminder_for_staff(ctx: AppContext, open_main_window: Any) -> None:
+    from hartdesk.security import signin
+    from hartdesk.ui.request_actions import ui_today
+    from tests.conftest import ADMIN, ADMIN_PASSWORD, STAFF, STAFF_PASSWORD
+    from tests.privacy.test_retention_cli import build_due
+
+    admin = signin.sign_in(ctx.register_dir, ADMIN, ADMIN_PASSWORD)
+    try:
+        build_due(admin, ui_today(ctx))
+    finally:
+        admin.lock()
+    ctx.signed_in = signin.sign_in(ctx.register_dir, STAFF, STAFF_PASSWORD)
+
+    home = open_main_window(ctx).screen_of(HomeScreen)
+
+    assert home is not None and home.heading.text()  # loaded
+    assert not home.retention_note.isVisible()

@@ -22,6 +22,7 @@ from hartdesk.ui.screens.documents import DocumentsScreen
 from hartdesk.ui.screens.home import HomeScreen
 from hartdesk.ui.screens.operators import OperatorsScreen
 from hartdesk.ui.screens.requests import RequestsScreen
+from hartdesk.ui.screens.retention import RetentionScreen
 from hartdesk.ui.screens.services import ServicesScreen
 from hartdesk.ui.screens.settings import SettingsScreen
 from hartdesk.ui.screens.staff import StaffScreen
@@ -41,7 +42,7 @@ STAFF_SCREENS = [
     OperatorsScreen,
     VaultScreen,
 ]
-ADMIN_SCREENS = [*STAFF_SCREENS, StaffScreen, AuditScreen, SettingsScreen]
+ADMIN_SCREENS = [*STAFF_SCREENS, StaffScreen, AuditScreen, RetentionScreen, SettingsScreen]
 
 
 @pytest.fixture
@@ -78,7 +79,7 @@ def screen_types(window: MainWindow) -> list[type]:
 def test_admin_sees_every_screen(make_window: MakeWindow) -> None:
     window = make_window(ADMIN, ADMIN_PASSWORD)
     assert screen_types(window) == ADMIN_SCREENS
-    assert window.sidebar.count() == 10
+    assert window.sidebar.count() == 11
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
     assert titles == [
         "Home",
@@ -90,6 +91,7 @@ def test_admin_sees_every_screen(make_window: MakeWindow) -> None:
         "Vault",
         "Staff",
         "Audit log",
+        "Retention",
         "Settings",
     ]
     assert "Alice Admin" in window.who_label.text() and "administrator" in window.who_label.text()

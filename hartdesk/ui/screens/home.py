@@ -49,6 +49,7 @@ class HomeFacts:
     has_totp: bool
     last_backup: datetime | None
     logins_due: int  # vault logins whose password is due to be changed
+    retention_due: int = 0  # records past their retention period that can go (counted for administrators only)
 
 
 def role_name(role: object) -> str:
@@ -254,6 +255,17 @@ class HomeScreen(Screen):
         rotation_row.addWidget(self.open_vault_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.rotation_note.setVisible(False)
 
+        self.retention_note = named(QFrame(), "retention_note")
+        self.retention_label = named(QLabel(), "retention_label")
+        self.retention_label.setWordWrap(True)
+        self.review_retention_button = named(QPushButton("&Review retention"), "review_retention_button")
+        self.review_retention_button.clicked.connect(self._on_review_retention_button_clicked)
+        retention_row = QHBoxLayout(self.retention_note)
+        retention_row.setContentsMargins(0, 0, 0, 0)
+        retention_row.addWidget(self.retention_label, 1)
+        retention_row.addWidget(self.review_retention_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.retention_note.setVisible(False)
+
         box = QGroupBox("This register")
         self.path_label = value_label("home_register_path")
         self.id_label = value_label("home_register_id")
@@ -294,6 +306,7 @@ class HomeScreen(Screen):
         layout.addWidget(self.totp_warning)
         layout.addWidget(self.requests_box)
         layout.addWidget(self.rotation_note)
+        layout.addWidget(self.retention_note)
         layout.addWidget(box)
         layout.addStretch(1)
         outer = QVBoxLayout(self)
@@ -314,6 +327,7 @@ class HomeScreen(Screen):
         today = ui_today(self.ctx)
 
         def load() -> HomeFacts:
+            from hartdesk.privacy import retention
             from hartdesk.security import staff
             from hartdesk.security.vault import count_rotation_due
             from hartdesk.storage import backup
@@ -323,6 +337,7 @@ class HomeScreen(Screen):
             snapshots = backup.list_snapshots(who.register.register_id)
             with who.register.session() as session:
                 logins_due = count_rotation_due(session, today)
+                retention_due = retention.count_due(session, settings, today) if who.identity.is_admin else 0
             return HomeFacts(
                 agency_name=settings.agency_name,
                 display_name=who.identity.display_name,
@@ -332,6 +347,7 @@ class HomeScreen(Screen):
                 has_totp=bool(mine and mine.totp_enrolled),
                 last_backup=snapshot_time(snapshots[0]) if snapshots else None,
                 logins_due=logins_due,
+                retention_due=retention_due,
             )
 
         self.ctx.tasks.run(load, on_done=self._show, on_error=self._on_load_failed)
@@ -394,6 +410,13 @@ class HomeScreen(Screen):
             "password</b> (the reminder set on each). Change it at the operator, then use Rotate in the Vault."
         )
         self.rotation_note.setVisible(due > 0)
+        records = facts.retention_due
+        self.retention_label.setText(
+            f"<b>{records} record{'s have' if records != 1 else ' has'} passed {'their' if records != 1 else 'its'} "
+            "retention period</b> (closed clients, invoices or request files). Review them on the Retention screen, "
+            "then delete what is due."
+        )
+        self.retention_note.setVisible(records > 0)
         self.path_label.setText(str(facts.register_path))
         self.id_label.setText(facts.register_id)
         self.backup_label.setText(
@@ -410,6 +433,7 @@ class HomeScreen(Screen):
             due_list.set_rows(None)
         self.totp_warning.setVisible(False)
         self.rotation_note.setVisible(False)
+        self.retention_note.setVisible(False)
         if self._dialog is not None:
             self._dialog.close()
 
@@ -423,6 +447,17 @@ class HomeScreen(Screen):
             vault = window.screen_of(VaultScreen)
             if vault is not None:
                 window.show_screen(vault)
+
+    @Slot()
+    def _on_review_retention_button_clicked(self) -> None:
+        from hartdesk.ui.main_window import MainWindow
+        from hartdesk.ui.screens.retention import RetentionScreen
+
+        window = self.window()
+        if isinstance(window, MainWindow):
+            screen = window.screen_of(RetentionScreen)
+            if screen is not None:
+                window.show_screen(screen)
 
     @Slot()
     def _on_setup_totp_button_clicked(self) -> None:
