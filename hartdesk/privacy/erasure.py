@@ -42,6 +42,7 @@ from hartdesk.models import (
     ConsentEvent,
     Contact,
     ContactPoint,
+    Counter,
     Credential,
     Erasure,
     Invoice,
@@ -69,6 +70,7 @@ log = logging.getLogger(__name__)
 
 CLIENT = "client"
 CONTACT = "contact"
+WIPE_PENDING = "erasure-wipe-pending"  # a counters row: set by an erasure's transaction, gone once the wipe is done
 BY_REQUEST = "request"
 BY_RETENTION = "retention"
 
@@ -848,6 +850,7 @@ def execute(
             session.add(notice)
             session.flush()
             notice_ids.append(notice.id)
+    session.merge(Counter(name=WIPE_PENDING, value=1))
     session.flush()
     counts: dict[str, int] = defaultdict(int)
     for row in done:
@@ -879,13 +882,25 @@ def _complete_request(session: Session, actor: str, ref: str, p: ErasurePlan, se
 
 def wipe_freed_space(register: OpenRegister) -> None:
     """After the commit: rewrite the file without the freed pages and empty the WAL, so nothing erased is left in
-    either (VACUUM cannot run inside a transaction, so this takes a connection of its own)."""
+    either (VACUUM cannot run inside a transaction, so this takes a connection of its own). The erasure's
+    transaction marks the wipe as due; if hartdesk stops before it is done, the next sign-in does it."""
     conn = register.engine.raw_connection()
     try:
         conn.execute("VACUUM")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
+    with register.session() as session:
+        session.execute(delete(Counter).where(Counter.name == WIPE_PENDING))
+
+
+def finish_pending_wipe(register: OpenRegister) -> bool:
+    """Wipe the freed pages if an erasure committed but its wipe never ran; True if it had to."""
+    with register.session() as session:
+        pending = session.get(Counter, WIPE_PENDING) is not None
+    if pending:
+        wipe_freed_space(register)
+    return pending
 
 
 def erase(

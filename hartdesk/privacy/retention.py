@@ -22,12 +22,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from hartdesk.dates import format_uk_date
 from hartdesk.errors import ValidationError
-from hartdesk.models import Client, ClientStatus, Invoice, PrivacyRequest, Service, ServiceStatus
+from hartdesk.models import Client, ClientStatus, Contact, Invoice, PrivacyRequest, Service, ServiceStatus
+from hartdesk.models.enums import RequestStatus
 from hartdesk.privacy import erasure
 from hartdesk.register.whoholds import tax_retention_until
 from hartdesk.security import audit, vault
@@ -78,13 +79,22 @@ def _closed_clients(session: Session, settings: Settings, today: date) -> list[D
     ):
         running.setdefault(client_id, []).append(identifier)
     open_requests: dict[int, list[str]] = {}
-    for request_client, ref in session.execute(
-        select(PrivacyRequest.client_id, PrivacyRequest.ref).where(
-            PrivacyRequest.client_id.in_(ids), PrivacyRequest.closed_on.is_(None)
+    contact_client: dict[int, int] = {
+        contact_id: client_id
+        for contact_id, client_id in session.execute(
+            select(Contact.id, Contact.client_id).where(Contact.client_id.in_(ids))
+        )
+    }
+    open_statuses = [status for status in RequestStatus if not status.is_closed]
+    for request_client, contact_id, ref in session.execute(
+        select(PrivacyRequest.client_id, PrivacyRequest.contact_id, PrivacyRequest.ref).where(
+            or_(PrivacyRequest.client_id.in_(ids), PrivacyRequest.contact_id.in_(list(contact_client))),
+            PrivacyRequest.status.in_(open_statuses),
         )
     ):
-        if request_client is not None:
-            open_requests.setdefault(request_client, []).append(ref)
+        owner = request_client if request_client in ids else contact_client.get(contact_id or 0)
+        if owner is not None and ref not in open_requests.setdefault(owner, []):
+            open_requests[owner].append(ref)
     items = []
     for client, due in due_clients:
         assert client.closed_on is not None

@@ -225,15 +225,18 @@ def _check_totp(
     throttle.succeeded(account)
 
 
-def _finish_queued_keyring_deletions(reg: OpenRegister) -> None:
-    """Keyring entries an erasure queued but could not delete (hartdesk stopped, the keyring was locked) go now;
-    never a reason for sign-in to fail."""
+def _finish_interrupted_erasure(reg: OpenRegister) -> None:
+    """What an erasure does after its commit, if hartdesk stopped before it was done: wipe the freed pages, and
+    delete the keyring entries it queued (they also wait here while the keyring is locked). Never a reason for
+    sign-in to fail."""
+    from hartdesk.privacy import erasure
     from hartdesk.security import vault
 
     try:
+        erasure.finish_pending_wipe(reg)
         vault.delete_queued(reg)
     except Exception:
-        log.warning("queued keyring deletions could not be finished", exc_info=True)
+        log.warning("an interrupted erasure could not be finished", exc_info=True)
 
 
 class PendingSignIn:
@@ -266,7 +269,7 @@ class PendingSignIn:
             must_change_password=self.must_change_password,
         )
         signed_in.audit("signin", f"staff:{self.identity.username}", {"totp": second_factor_at is not None})
-        _finish_queued_keyring_deletions(self.register)
+        _finish_interrupted_erasure(self.register)
         log.info("signed in (role %s)", self.identity.role.value)
         return signed_in
 
