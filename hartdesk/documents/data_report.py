@@ -92,6 +92,7 @@ PLACEHOLDERS = frozenset(
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+RESTRICTED = "Restriction of processing"  # the heading of the restriction's notice
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ class SubjectData:
     pagesize: tuple[float, float] = theme.A4
     file_stem: str = "data-report"
     created_at: datetime | None = None  # for the PDF's properties; None: now
+    restriction: str = ""  # the client's data is restricted (UK GDPR Art. 18): the sentence saying so, boxed on page 1
 
     @property
     def json_filename(self) -> str:
@@ -427,6 +429,8 @@ class _DataReportRenderer:
         blocks = self._wording(LETTER)
         parts = self._blocks(blocks, letter=True)
         d = self.data
+        if d.restriction:
+            parts = [theme.notice_box(RESTRICTED, d.restriction, self.width), Spacer(0, 5 * mm), *parts]
         signature = [Spacer(0, 12 * mm)]
         for line, style in (
             (d.signatory, self.body.clone("signatory", fontName=theme.FONT_BOLD, spaceAfter=0)),

@@ -53,6 +53,7 @@ COVER_PLACEHOLDERS = frozenset(
 ANNEXES = ("I", "II", "III", "IV")
 IF_NONE = "If none:"  # an annex paragraph printed only when that annex has nothing to list
 IF_ANY = "If any:"  # and one printed only when it has something
+RESTRICTED = "Restriction of processing"  # the heading of the restriction's notice
 
 _ANNEX_HEADING = re.compile(r"Annex (IV|III|II|I)\b")
 _CLAUSE_NUMBER = re.compile(r"(\d+(?:\.\d+)+)\s+(.*)", re.DOTALL)
@@ -116,6 +117,7 @@ class DpaData:
     for_post: bool = True
     pagesize: tuple[float, float] = theme.A4
     created_at: datetime | None = None  # timezone-aware; None means now
+    restriction: str = ""  # the client's data is restricted (UK GDPR Art. 18): the sentence saying so, boxed on page 1
 
     @property
     def title(self) -> str:
@@ -250,6 +252,8 @@ class _DpaRenderer:
 
     def _cover(self, blocks: list[Block]) -> list[Flowable]:
         story: list[Flowable] = []
+        if self.data.restriction:
+            story += [theme.notice_box(RESTRICTED, self.data.restriction, self.width), Spacer(0, 5 * mm)]
         paragraph = self.body.clone("cover-body", spaceAfter=6)
         for i, block in enumerate(blocks):
             text = theme.escape(block.text)

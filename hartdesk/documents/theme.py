@@ -22,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from hartdesk import paths
 from hartdesk.errors import HartdeskError
@@ -54,6 +54,8 @@ TEXT_COLOUR = colors.HexColor("#1a1a1a")
 MUTED_COLOUR = colors.HexColor("#555555")
 RULE_COLOUR = colors.HexColor("#b0b0b0")
 SHADE_COLOUR = colors.HexColor("#f2f2f2")
+NOTICE_COLOUR = colors.HexColor("#a61b1b")  # the frame and heading of a notice that must not be missed
+NOTICE_SHADE = colors.HexColor("#fbeaea")
 
 
 _register_lock = threading.Lock()
@@ -196,6 +198,26 @@ def break_anywhere(text: str, font_name: str, font_size: float, width: float) ->
         lines.append(rest[:cut])
         rest = rest[cut:]
     return "<br/>".join(_xml_escape(line) for line in lines)
+
+
+def notice_box(heading: str, text: str, width: float) -> Table:
+    """A framed, shaded notice across ``width`` (a restriction on the client's data, say), so that nobody reading
+    the page can miss it: ``heading`` in bold, then ``text``; both plain text, escaped here."""
+    sheet = stylesheet()
+    body = sheet["body"].clone("notice", spaceAfter=0)
+    title = body.clone("notice-heading", fontName=FONT_BOLD, textColor=NOTICE_COLOUR, spaceAfter=2)
+    box = Table([[[Paragraph(escape(heading), title), Paragraph(escape(text), body)]]], colWidths=[width])
+    box.setStyle(
+        table_style(
+            ("BOX", (0, 0), (-1, -1), 1.5, NOTICE_COLOUR),
+            ("BACKGROUND", (0, 0), (-1, -1), NOTICE_SHADE),
+            ("LEFTPADDING", (0, 0), (-1, -1), 8),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+            ("TOPPADDING", (0, 0), (-1, -1), 6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+        )
+    )
+    return box
 
 
 @dataclass(frozen=True)

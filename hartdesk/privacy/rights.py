@@ -28,7 +28,9 @@ from hartdesk.security import audit, sealing
 from hartdesk.settings import Settings
 
 
-def _client_of(session: Session, request: PrivacyRequest, kind: RequestType) -> Client:
+def client_for_request(session: Session, request: PrivacyRequest, kind: RequestType) -> Client:
+    """The client a restriction or rectification under ``request`` acts on, or a clear error saying why it cannot
+    act yet (the screens ask before opening a form, so no one types a correction for nothing)."""
     if request.kind is not kind:
         raise ValidationError(f"{request.ref} is a request for {request.kind.label.lower()}, not {kind.label.lower()}.")
     if request.status.is_closed:
@@ -52,7 +54,7 @@ def _notify(session: Session, request: PrivacyRequest, client: Client, settings:
 def restrict(session: Session, actor: str, request_ref: str, settings: Settings, today: date) -> int:
     """Mark the request's client restricted from ``today``; return how many operators must be told."""
     request = request_by_ref(session, request_ref)
-    client = _client_of(session, request, RequestType.RESTRICTION)
+    client = client_for_request(session, request, RequestType.RESTRICTION)
     if client.restricted_on is not None:
         raise ValidationError(f"{client.ref} is already restricted ({client.restriction_note}).")
     client.restricted_on = today
@@ -100,7 +102,7 @@ def rectify(
     """Correct the request's client to ``data``; return the fields changed. The values before and after go to the
     audit log sealed; the timeline names the fields; each operator that received the data is due a notice."""
     request = request_by_ref(session, request_ref)
-    client = _client_of(session, request, RequestType.RECTIFICATION)
+    client = client_for_request(session, request, RequestType.RECTIFICATION)
     before = clients.get_client(session, client.ref).as_input()
     changed = clients.update_client(session, actor, client.ref, data)
     if not changed:

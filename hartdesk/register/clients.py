@@ -7,6 +7,7 @@ values (they are personal data).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -530,6 +531,8 @@ class ClientDetail:
     invoices: tuple[InvoiceView, ...]
     consents: tuple[ConsentView, ...]
     acceptances: tuple[AcceptanceView, ...]
+    restricted_on: date | None = None  # UK GDPR Art. 18: only stored, not used, from this day
+    restriction_note: str = ""  # under which request ("under request R-2026-0042")
 
     @property
     def marketing_consent(self) -> str:
@@ -656,7 +659,21 @@ def get_client(session: Session, ref: str) -> ClientDetail:
             ConsentView(c.purpose, c.change, c.at, c.method, c.recorded_by, c.note) for c in client.consents
         ),
         acceptances=tuple(AcceptanceView(a.document, a.version, a.accepted_at, a.method) for a in client.acceptances),
+        restricted_on=client.restricted_on,
+        restriction_note=client.restriction_note,
     )
+
+
+def restrictions(session: Session, client_ids: Sequence[int]) -> dict[int, tuple[date, str]]:
+    """The restricted clients among ``client_ids`` (a page of a list): ``(restricted_on, restriction_note)`` by id."""
+    if not client_ids:
+        return {}
+    rows = session.execute(
+        select(Client.id, Client.restricted_on, Client.restriction_note).where(
+            Client.id.in_(client_ids), Client.restricted_on.is_not(None)
+        )
+    )
+    return {row.id: (row.restricted_on, row.restriction_note) for row in rows}
 
 
 def client_id_for(session: Session, ref: str) -> int:

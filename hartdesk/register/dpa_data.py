@@ -31,6 +31,7 @@ from hartdesk.models import (
     ServiceStatus,
     TransferSafeguard,
 )
+from hartdesk.privacy.rights import restriction_text
 from hartdesk.register.clients import ClientDetail, ContactView, ServiceView, get_client
 from hartdesk.register.letterhead import letterhead_from, page_size
 from hartdesk.register.whoholds import Disclosure, HeldCategory, who_holds_what
@@ -80,6 +81,7 @@ def dpa_data(session: Session, client_ref: str, settings: Settings, today: date,
         wording_folder=settings.wording_folder,
         for_post=for_post,
         pagesize=page_size(settings),
+        restriction=restriction_text(client.restricted_on, client.restriction_note),
     )
 
 

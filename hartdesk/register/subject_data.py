@@ -26,6 +26,7 @@ from hartdesk.models import AddressKind, ClientKind, ClientStatus, Contact, Lawf
 from hartdesk.models.documents import IssuedDocument
 from hartdesk.models.enums import LetterKind, RequestRole, RequestType
 from hartdesk.models.requests import Attachment, PrivacyRequest
+from hartdesk.privacy.rights import restriction_text
 from hartdesk.register import fields
 from hartdesk.register.clients import AddressView, ClientDetail, ContactView, ServiceView, get_client
 from hartdesk.register.letterhead import letterhead_from, page_size
@@ -177,6 +178,7 @@ def subject_data(
         wording_folder=settings.wording_folder,
         pagesize=page_size(settings),
         file_stem=stem,
+        restriction=restriction_text(client.restricted_on, client.restriction_note),
     )
 
 

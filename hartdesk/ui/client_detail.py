@@ -4,6 +4,9 @@ made for the client (with a data report or a data processing agreement made from
 The dialog reads everything in one task (one session) and shows it tab by tab; every change made from here (status,
 consent, services, an edit) runs as a serial task, reloads the record and emits ``client_changed`` so that the list
 of clients can show it too. It is not modal: a clerk can keep several clients open beside the list.
+
+A client whose data is restricted (UK GDPR Art. 18) has a framed banner above the tabs saying so in the words of
+:func:`hartdesk.privacy.rights.restriction_text`, with "Lift restriction…" for an administrator.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import shiboken6
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -31,6 +35,7 @@ from hartdesk import settings as settings_mod
 from hartdesk.errors import HartdeskError
 from hartdesk.models import ClientStatus, ConsentChange, InvoiceStatus, PolicyDocument, TransferSafeguard
 from hartdesk.models.enums import DocumentKind
+from hartdesk.privacy.rights import restriction_text
 from hartdesk.register import clients, fields, services
 from hartdesk.register.clients import (
     AcceptanceView,
@@ -50,6 +55,7 @@ from hartdesk.ui import crash
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.models.audit_model import AuditFilter, AuditTableModel
 from hartdesk.ui.models.audit_model import Column as AuditColumn
+from hartdesk.ui.models.client_model import RESTRICTED_WORD, restricted_colour
 from hartdesk.ui.record_window import Col, ListModel, RecordWindow, value_form
 from hartdesk.ui.widgets import (
     ERROR_COLOUR,
@@ -74,6 +80,17 @@ STATUS_COLOURS = {
     ClientStatus.ERASED: ("#a61b1b", "#f8e1e1"),
 }
 OTHER_COLOURS = ("#333333", "#eeeeee")
+RESTRICTED_HEADING = "Restricted: keep this client's data stored, but do not use it"
+RESTRICTED_TINT = (224, 48, 30, 36)  # behind the banner: light enough for the palette's own text on either palette
+
+
+def restriction_banner_style(strong: str) -> str:
+    """The banner's frame in ``strong`` (the palette's restricted colour) around a translucent red tint."""
+    r, g, b, a = RESTRICTED_TINT
+    return (
+        f"QFrame#restriction_banner {{ border: 2px solid {strong}; border-radius: 6px;"
+        f" background: rgba({r}, {g}, {b}, {a}); }}"
+    )
 
 
 def uk_date(value: date | None) -> str:
@@ -144,6 +161,7 @@ class ClientDetailDialog(RecordWindow[ClientRecord]):
         header_row.addWidget(self.ref_label)
         header_row.addWidget(self.name_label, 1)
         header_row.addWidget(self.status_badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.restriction_banner = self._build_restriction_banner()
 
         self.tabs = named(QTabWidget(), "tabs")
         self.tabs.addTab(self._build_details_tab(), "&Details")
@@ -177,6 +195,7 @@ class ClientDetailDialog(RecordWindow[ClientRecord]):
         layout = QVBoxLayout(self)
         layout.addLayout(header_row)
         layout.addWidget(self.trading_label)
+        layout.addWidget(self.restriction_banner)
         layout.addWidget(self.error_label)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
@@ -191,6 +210,49 @@ class ClientDetailDialog(RecordWindow[ClientRecord]):
         self._set_actions_enabled()
         self._restore_geometry()
         self.reload()
+
+    # --- the restriction banner ----------------------------------------------------------------------------------
+
+    def _build_restriction_banner(self) -> QFrame:
+        banner = named(QFrame(), "restriction_banner")
+        self.restriction_heading = named(QLabel(RESTRICTED_HEADING), "restriction_heading")
+        self.restriction_heading.setWordWrap(True)
+        self.restriction_label = value_label("restriction_label")
+        self.lift_button = named(QPushButton("Li&ft restriction…"), "lift_restriction_button")
+        self.lift_button.setToolTip("End the restriction, once the person has been told (UK GDPR Art. 18(3))")
+        self.lift_button.setAutoDefault(False)
+        who = self.ctx.signed_in
+        self.lift_button.setVisible(who is not None and who.identity.is_admin)
+        self.lift_button.clicked.connect(self._on_lift_button_clicked)
+        words = QVBoxLayout()
+        words.setSpacing(2)
+        words.addWidget(self.restriction_heading)
+        words.addWidget(self.restriction_label)
+        row = QHBoxLayout(banner)
+        row.setContentsMargins(12, 8, 12, 8)
+        row.addLayout(words, 1)
+        row.addWidget(self.lift_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        banner.hide()
+        return banner
+
+    def _show_restriction(self, d: ClientDetail) -> None:
+        """The banner, in the colours of the palette in use, when the client is restricted."""
+        text = restriction_text(d.restricted_on, d.restriction_note)
+        self.restriction_label.setText(text)
+        if text:
+            strong = restricted_colour().name()
+            self.restriction_banner.setStyleSheet(restriction_banner_style(strong))
+            self.restriction_heading.setStyleSheet(f"color: {strong}; font-weight: bold;")
+        self.restriction_banner.setVisible(bool(text))
+
+    @Slot()
+    def _on_lift_button_clicked(self) -> None:
+        from hartdesk.ui.rights_dialogs import open_lift_restriction
+
+        d = self.record.detail if self.record is not None else None
+        if d is None or d.restricted_on is None or not self.lift_button.isVisible():
+            return
+        open_lift_restriction(self, self.ctx, d.ref, self._changed)
 
     # --- tabs ----------------------------------------------------------------------------------------------------
 
@@ -444,9 +506,12 @@ class ClientDetailDialog(RecordWindow[ClientRecord]):
         self.trading_label.setText(f"Trading as {d.trading_name}" if d.trading_name else "")
         self.trading_label.setVisible(bool(d.trading_name))
 
+        self._show_restriction(d)
         status = d.status.label
         if d.status is not ClientStatus.ACTIVE:
             status += f" since {fields.format_uk_date(d.status_changed_on)}"
+        if d.restricted_on is not None:
+            status += f" · {RESTRICTED_WORD} (see above)"
         values = {
             "kind": d.kind.label,
             "name": d.name,

@@ -136,6 +136,31 @@ def test_first_page_is_a_letter_to_the_client_at_their_address(zoe: Report) -> N
     assert "free of charge" in first
 
 
+def test_a_restricted_clients_report_says_so_in_a_box_at_the_top_of_page_1(hand_built: HandBuilt) -> None:
+    from hartdesk.privacy import rights
+
+    unrestricted = pdf_text(_report(hand_built, hand_built.zoe)[1])
+    ref = _log(
+        hand_built,
+        kind=RequestType.RESTRICTION,
+        requester_name="Zoë Łukasiewicz-Öztürk",
+        client_ref=hand_built.zoe,
+        identity_verified=True,
+    )
+    with hand_built.session() as s:
+        rights.restrict(s, ADMIN, ref, _settings(hand_built), TODAY)
+    data, pdf = _report(hand_built, hand_built.zoe)
+    sentence = (
+        f"Restricted since 21 November 2026 under request {ref}: the data is only stored, not used for anything "
+        "else (UK GDPR Art. 18)."
+    )
+    assert data.restriction == sentence
+    first = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert _has(first, "Restriction of processing " + sentence)
+    assert _flat(first).index(_flat(sentence)) < _flat(first).index("DearZoë")  # above the letter itself
+    assert "Restriction of processing" not in unrestricted and "UK GDPR Art. 18" not in unrestricted
+
+
 def test_every_item_spec_section_2_asks_for_is_there(zoe: Report) -> None:
     text = zoe.text
     expected = {

@@ -162,6 +162,40 @@ def test_cover_letter_goes_to_the_client_and_asks_for_a_signed_copy(hand_built: 
     assert "7.1" not in cover  # the agreement starts on a page of its own
 
 
+def test_a_restricted_clients_agreement_says_so_in_a_box_on_the_cover(hand_built: HandBuilt) -> None:
+    from hartdesk.models.enums import IdentityMethod, RequestChannel, RequestType
+    from hartdesk.privacy import requests as rq
+    from hartdesk.privacy import rights
+
+    settings = _settings(hand_built)
+    before = _text(_pdf(hand_built, hand_built.zoe, settings))
+    with hand_built.session() as s:
+        ref = rq.log_request(
+            s,
+            ADMIN,
+            rq.RequestInput(
+                RequestType.RESTRICTION,
+                RequestChannel.POST,
+                date(2026, 11, 2),
+                "Zoë Łukasiewicz-Öztürk",
+                client_ref=hand_built.zoe,
+                identity_verified=True,
+                identity_method=IdentityMethod.DOCUMENT,
+            ),
+            settings,
+            TODAY,
+        ).ref
+        rights.restrict(s, ADMIN, ref, settings, TODAY)
+    cover = _pages(_pdf(hand_built, hand_built.zoe, settings))[0]
+    sentence = (
+        f"Restricted since 21 November 2026 under request {ref}: the data is only stored, not used for anything "
+        "else (UK GDPR Art. 18)."
+    )
+    assert f"Restriction of processing {sentence}" in cover
+    assert cover.index(sentence) < cover.index("Dear Zoë Łukasiewicz-Öztürk,")
+    assert "Restriction of processing" not in before and "UK GDPR Art. 18" not in before
+
+
 # -- the annexes -----------------------------------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from hartdesk.ui.consent_dialog import ConsentDialog
 from hartdesk.ui.context import AppContext
 from tests.conftest import ADMIN
 from tests.ui.helpers import Show, cells, open_child
-from tests.ui.test_clients_screen import Clients, fill_register
+from tests.ui.test_clients_screen import Clients, fill_register, restrict_client
 
 SIZE = (940, 640)
 
@@ -245,6 +245,59 @@ def test_a_closed_client_can_only_be_reopened(open_detail: Any, refs: Clients) -
     assert dialog.reopen_button.isEnabled()
     assert not dialog.suspend_button.isEnabled() and not dialog.close_account_button.isEnabled()
     assert dialog.detail_values["status"].text().startswith("Closed since ")
+
+
+def test_a_restricted_client_shows_a_banner_that_an_administrator_lifts(
+    qtbot: Any, open_detail: Any, admin_ctx: AppContext, refs: Clients
+) -> None:
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from hartdesk.ui.rights_dialogs import LiftRestrictionDialog
+
+    dialog = open_detail(refs.zoe)
+    assert not dialog.restriction_banner.isVisible()
+    request, sentence = restrict_client(admin_ctx.who, refs.zoe)
+    dialog.reload()
+    assert dialog.restriction_banner.isVisible()
+    assert dialog.restriction_label.text() == sentence
+    assert request in sentence and "only stored, not used" in sentence
+    assert dialog.detail_values["status"].text() == "Active · restricted (see above)"
+    assert dialog.lift_button.isVisible()
+    changed: list[str] = []
+    dialog.client_changed.connect(changed.append)
+
+    qtbot.mouseClick(dialog.lift_button, Qt.MouseButton.LeftButton)
+    lift = open_child(dialog, LiftRestrictionDialog)
+    assert sentence in lift.restriction_label.text()
+    qtbot.mouseClick(lift.ok_button, Qt.MouseButton.LeftButton)  # no reason yet: refused, nothing written
+    assert lift.problems.message("reason") == "Say when the person was told and why the restriction ends."
+    assert lift.isVisible() and dialog.restriction_banner.isVisible()
+    reason_edit = lift.findChild(QPlainTextEdit, "reason_edit")
+    qtbot.keyClicks(reason_edit, "Told the client on 25/11/2026; the dispute is settled")
+    qtbot.mouseClick(lift.ok_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: not dialog.restriction_banner.isVisible())
+    assert not lift.isVisible()
+    assert changed == [refs.zoe]
+    assert dialog.detail_values["status"].text() == "Active"
+    with admin_ctx.who.register.session() as s:
+        rows = audit.query(s, target=f"client:{refs.zoe}", action="client.restriction-lifted")
+    assert [r.details for r in rows] == ['{"reason": "Told the client on 25/11/2026; the dispute is settled"}']
+
+
+def test_only_an_administrator_can_lift_a_restriction(show: Show, admin_ctx: AppContext, refs: Clients) -> None:
+    from dataclasses import replace
+
+    from hartdesk.models import Role
+    from hartdesk.security.signin import Identity, SignedIn
+    from tests.conftest import STAFF
+
+    _request, sentence = restrict_client(admin_ctx.who, refs.zoe)
+    bob = SignedIn(admin_ctx.who.register, Identity(2, STAFF, "Bob Clerk", Role.STAFF))
+    dialog = show(ClientDetailDialog(replace(admin_ctx, signed_in=bob), refs.zoe), SIZE)
+    assert dialog.restriction_banner.isVisible()
+    assert dialog.restriction_label.text() == sentence
+    assert not dialog.lift_button.isVisible()
 
 
 def test_every_table_of_the_window_passes_the_model_tester(open_detail: Any, refs: Clients, qtmodeltester: Any) -> None:

@@ -95,6 +95,30 @@ def fill_register(who: Any) -> Clients:
     return Clients(zoe, acme, bramble, oresund)
 
 
+def restrict_client(who: Any, ref: str) -> tuple[str, str]:
+    """Restrict client ``ref`` under a restriction request logged today: (the request's reference, the sentence every
+    screen shows)."""
+    from hartdesk import settings as settings_mod
+    from hartdesk.dates import uk_today
+    from hartdesk.models.enums import IdentityMethod, RequestChannel, RequestType
+    from hartdesk.privacy import rights
+    from tests.ui.helpers import log_request
+
+    with who.register.session() as s:
+        request = log_request(
+            s,
+            RequestType.RESTRICTION,
+            RequestChannel.EMAIL,
+            "The client",
+            client_ref=ref,
+            identity_verified=True,
+            identity_method=IdentityMethod.KNOWN_CONTACT,
+        )
+        rights.restrict(s, ADMIN, request, settings_mod.load(s), uk_today())
+        detail = clients.get_client(s, ref)
+    return request, rights.restriction_text(detail.restricted_on, detail.restriction_note)
+
+
 @pytest.fixture
 def refs(signed_in_admin: Any) -> Clients:
     return fill_register(signed_in_admin)
@@ -260,6 +284,58 @@ def test_a_change_in_a_client_window_shows_in_the_list(qtbot: Any, screen: Clien
     assert row is not None
     assert screen.model.index(row, Column.STATUS).data() == "Suspended"
     assert screen.selected_ref() == refs.acme
+
+
+def test_a_restricted_client_is_marked_in_words_icon_and_colour_and_still_found(
+    qtbot: Any, open_screen: OpenScreen, signed_in_admin: Any, refs: Clients, qtmodeltester: Any
+) -> None:
+    from PySide6.QtGui import QIcon
+
+    from hartdesk.ui.models.client_model import RESTRICTED_COLOURS
+
+    _request, sentence = restrict_client(signed_in_admin, refs.zoe)
+    screen = open_screen(ClientsScreen, SIZE)
+    statuses = dict(zip(column(screen.table, Column.REF), column(screen.table, Column.STATUS), strict=True))
+    assert statuses == {
+        refs.acme: "Active",
+        refs.bramble: "Suspended",
+        refs.oresund: "Closed",
+        refs.zoe: "Active · restricted",
+    }
+    row = screen.model.row_of(refs.zoe)
+    assert row is not None
+    status = screen.model.index(row, Column.STATUS)
+    assert status.data(Qt.ItemDataRole.ToolTipRole) == sentence
+    icon = status.data(Qt.ItemDataRole.DecorationRole)
+    assert isinstance(icon, QIcon) and not icon.isNull()
+    assert status.data(Qt.ItemDataRole.ForegroundRole).color().name() == RESTRICTED_COLOURS[0]  # light palette
+    other = screen.model.index(screen.model.row_of(refs.acme) or 0, Column.STATUS)
+    assert other.data(Qt.ItemDataRole.DecorationRole) is None and other.data(Qt.ItemDataRole.ToolTipRole) is None
+    qtmodeltester.check(screen.model)
+
+    screen.status_combo.setCurrentIndex(screen.status_combo.findText("Active"))  # still an active client
+    assert column(screen.table, Column.STATUS) == ["Active", "Active · restricted"]
+    search_for(qtbot, screen, "lukasiewicz")
+    assert column(screen.table, Column.REF) == [refs.zoe]
+    assert column(screen.table, Column.STATUS) == ["Active · restricted"]
+
+
+def test_a_restriction_lifted_in_the_client_window_leaves_the_list(
+    qtbot: Any, open_screen: OpenScreen, signed_in_admin: Any, refs: Clients
+) -> None:
+    from hartdesk.ui.rights_dialogs import LiftRestrictionDialog
+
+    restrict_client(signed_in_admin, refs.zoe)
+    screen = open_screen(ClientsScreen, SIZE)
+    dialog = screen.open_client(refs.zoe)
+    qtbot.mouseClick(dialog.lift_button, Qt.MouseButton.LeftButton)
+    lift = open_child(dialog, LiftRestrictionDialog)
+    qtbot.keyClicks(lift.reason_edit, "Told the client on 25/11/2026; the dispute is settled")
+    qtbot.mouseClick(lift.ok_button, Qt.MouseButton.LeftButton)
+    row = screen.model.row_of(refs.zoe)
+    assert row is not None and screen.model.index(row, Column.STATUS).data() == "Active"
+    with signed_in_admin.register.session() as s:
+        assert clients.get_client(s, refs.zoe).restricted_on is None
 
 
 def test_clear_forgets_everything(screen: ClientsScreen, refs: Clients) -> None:

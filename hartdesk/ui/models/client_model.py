@@ -6,23 +6,36 @@ Besides the ``loader(query, offset, limit)`` it is given a ``counter(query)``
 of their own); the first page and the count arrive together (:class:`~hartdesk.ui.models.base.CountedTableModel`). A
 result of a query older than the last ``set_query`` is dropped, so typing quickly never shows the rows of an earlier
 search.
+
+A client whose data is restricted (UK GDPR Art. 18) says so in its status ("Active · restricted"), with a lock in a
+colour chosen for the palette in use and the whole restriction sentence as the tooltip, so the mark never rests on
+colour alone. The loader gives such rows as :class:`ListedClient`; a plain :class:`ClientRow` is a client that is not
+restricted.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QIcon
 
 from hartdesk.models import ClientStatus
 from hartdesk.register.search import ClientQuery, ClientRow, ClientSort
 from hartdesk.ui.models.base import PAGE_SIZE, ROW_ROLE, CountedTableModel
+from hartdesk.ui.models.request_model import dark_palette
 from hartdesk.ui.tasks import TaskRunner
 
 _INACTIVE_COLOUR = QColor("#7a7a7a")
+# The mark of a restricted client: (on a light palette, on a dark palette), each readable on its base (WCAG AA).
+RESTRICTED_COLOURS = ("#a61b1b", "#ff8a80")
+RESTRICTED_ICON = "fa5s.lock"
+RESTRICTED_WORD = "restricted"
 
 
 class Column(IntEnum):
@@ -55,6 +68,37 @@ SORT_KEYS = {
     Column.OPENED: ClientSort.OPENED,
 }
 SORT_COLUMNS = {key: column for column, key in SORT_KEYS.items()}
+
+
+@dataclass(frozen=True)
+class ListedClient(ClientRow):
+    """A row of the list with what the search does not give: the restriction sentence, "" when not restricted."""
+
+    restriction: str = ""
+
+    @classmethod
+    def of(cls, row: ClientRow, restriction: str) -> ListedClient:
+        return cls(**{f.name: getattr(row, f.name) for f in dataclass_fields(ClientRow)}, restriction=restriction)
+
+
+def restriction_of(row: ClientRow) -> str:
+    """The restriction sentence of a listed client ("" when it is not restricted)."""
+    return row.restriction if isinstance(row, ListedClient) else ""
+
+
+def restricted_colour() -> QColor:
+    """The colour of the restricted mark, chosen for the palette in use."""
+    return QColor(RESTRICTED_COLOURS[1] if dark_palette() else RESTRICTED_COLOURS[0])
+
+
+@functools.cache
+def _restricted_icon(colour: str) -> QIcon:
+    import qtawesome  # on first use: it costs a noticeable fraction of start-up time
+
+    try:
+        return qtawesome.icon(RESTRICTED_ICON, color=colour)
+    except Exception:  # a missing icon font must not stop the list; the words say it all
+        return QIcon()
 
 
 class ClientDataRole(IntEnum):
@@ -151,10 +195,18 @@ class ClientTableModel(CountedTableModel[ClientRow, ClientQuery]):
         column = Column(column)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
+        restriction = restriction_of(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == Column.NAME and row.trading_name:
                 return f"Trading as {row.trading_name}"
+            if column == Column.STATUS and restriction:
+                return restriction
             return None
+        if column == Column.STATUS and restriction:
+            if role == Qt.ItemDataRole.DecorationRole:
+                return _restricted_icon(restricted_colour().name())
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(restricted_colour())
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.SERVICES:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and row.status is not ClientStatus.ACTIVE:
@@ -171,7 +223,7 @@ class ClientTableModel(CountedTableModel[ClientRow, ClientQuery]):
             case Column.NAME:
                 return row.name
             case Column.STATUS:
-                return row.status.label
+                return f"{row.status.label} · {RESTRICTED_WORD}" if restriction_of(row) else row.status.label
             case Column.EMAIL:
                 return row.email
             case Column.PHONE:

@@ -1,5 +1,6 @@
 """The Clients screen: search as you type (:class:`~hartdesk.ui.screens.listing.SearchListScreen`), filter by status
-and service, sort, and open or add a client; import and export them."""
+and service, sort, and open or add a client; import and export them. A client whose data is restricted is marked in
+the Status column (:mod:`hartdesk.ui.models.client_model`)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from hartdesk.models import ClientStatus, ServiceKind
-from hartdesk.register import fields, search
+from hartdesk.privacy.rights import restriction_text
+from hartdesk.register import clients, fields, search
 from hartdesk.register.search import ClientQuery, ClientRow
 from hartdesk.ui.client_detail import ClientDetailDialog
 from hartdesk.ui.client_form import ClientFormDialog
 from hartdesk.ui.context import AppContext
-from hartdesk.ui.models.client_model import ClientTableModel, Column, count_text
+from hartdesk.ui.models.client_model import ClientTableModel, Column, ListedClient, count_text
 from hartdesk.ui.record_window import OneWindowEach
 from hartdesk.ui.screens.listing import SearchListScreen
 from hartdesk.ui.widgets import FlowLayout, labelled, make_list_table, named
@@ -32,13 +34,13 @@ SEARCH_PLACEHOLDER = "Search name, email, phone, postcode, domain, reference…"
 ALL_STATUSES = "All statuses"
 ANY_SERVICE = "Any service"
 COLUMN_WIDTHS = {  # fits the window's default size beside the sidebar; the clerk's own widths are remembered
-    Column.REF: 75,
-    Column.NAME: 200,
-    Column.STATUS: 80,
-    Column.EMAIL: 180,
-    Column.PHONE: 115,
-    Column.POSTCODE: 75,
-    Column.SERVICES: 60,
+    Column.REF: 68,
+    Column.NAME: 180,
+    Column.STATUS: 145,  # "Active · restricted" with its lock
+    Column.EMAIL: 155,
+    Column.PHONE: 110,
+    Column.POSTCODE: 70,
+    Column.SERVICES: 58,
 }
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
 
@@ -183,9 +185,14 @@ class ClientsScreen(SearchListScreen[ClientTableModel]):
     # --- loading (tasks run these on a pool thread: they touch no widget) -------------------------------------
 
     def _load_page(self, query: ClientQuery, offset: int, limit: int) -> list[ClientRow]:
+        """A page of clients, the restricted ones marked (:class:`ListedClient`)."""
         who = self.ctx.who
         with who.register.session() as session:
-            return search.list_clients(session, query, offset, limit)
+            rows = search.list_clients(session, query, offset, limit)
+            restricted = clients.restrictions(session, [row.id for row in rows])
+        return [
+            ListedClient.of(row, restriction_text(*restricted[row.id])) if row.id in restricted else row for row in rows
+        ]
 
     def _count(self, query: ClientQuery) -> int:
         who = self.ctx.who
