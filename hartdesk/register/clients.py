@@ -486,6 +486,7 @@ class InvoiceView:
     status: str
     billed_name: str
     billed_address: str
+    delete_on: date | None = None  # set when the client was erased: kept for tax until then
 
 
 @dataclass(frozen=True)
@@ -652,7 +653,16 @@ def get_client(session: Session, ref: str) -> ClientDetail:
             for s in services
         ),
         invoices=tuple(
-            InvoiceView(i.id, i.number, i.issued_on, i.amount_pence, i.status.value, i.billed_name, i.billed_address)
+            InvoiceView(
+                i.id,
+                i.number,
+                i.issued_on,
+                i.amount_pence,
+                i.status.value,
+                i.billed_name,
+                i.billed_address,
+                i.delete_on,
+            )
             for i in invoices
         ),
         consents=tuple(

@@ -360,6 +360,16 @@ class ClientDetailDialog(RecordWindow[ClientRecord]):
                 Col("Amount", lambda i: fields.format_pounds(i.amount_pence), 100, right=True),
                 Col("Status", lambda i: InvoiceStatus(i.status).label, 80),
                 Col("Billed to", lambda i: i.billed_name, tooltip=lambda i: i.billed_address or i.billed_name),
+                Col(
+                    "Kept until",
+                    lambda i: uk_date(i.delete_on) if i.delete_on else "",
+                    90,
+                    tooltip=lambda i: (
+                        "Kept for HMRC after the client was erased; deleted by the retention review"
+                        if i.delete_on
+                        else ""
+                    ),
+                ),
             ],
             self,
         )

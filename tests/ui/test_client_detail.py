@@ -85,7 +85,7 @@ def test_invoices_show_the_amount_in_pounds_right_aligned(
         )
     dialog = open_detail(refs.acme)
     show_tab(qtbot, dialog, "Invoices")
-    assert cells(dialog.invoices_table) == [["INV-7", "31/03/2025", "£1,345.50", "Paid", "Acme"]]
+    assert cells(dialog.invoices_table) == [["INV-7", "31/03/2025", "£1,345.50", "Paid", "Acme", ""]]
     alignment = dialog.invoices_model.index(0, 2).data(Qt.ItemDataRole.TextAlignmentRole)
     assert alignment & int(Qt.AlignmentFlag.AlignRight)
     assert dialog.invoices_total.text() == "1 invoice, £1,345.50 in total (void ones left out)."
@@ -237,6 +237,26 @@ def test_an_erased_or_missing_client(open_detail: Any, refs: Clients) -> None:
     assert dialog.error_label.isVisible()
     assert dialog.error_label.text() == "There is no client C-09999."
     assert not dialog.edit_button.isEnabled()
+
+
+def test_an_erased_clients_window_is_a_tombstone_with_its_invoices_kept_until_their_date(
+    qtbot: Any, show: Show, admin_ctx: AppContext
+) -> None:
+    from hartdesk.privacy import erasure
+    from tests.privacy.erasure_scenario import TODAY, build
+
+    sc = build(admin_ctx.who)
+    with admin_ctx.who.register.session() as s:
+        settings = settings_mod.load(s)
+        plan = erasure.plan(s, sc.client_ref, settings, TODAY, request_ref=sc.request_ref)
+    erasure.erase(admin_ctx.who.register, ADMIN, plan, settings, TODAY)
+    dialog = show(ClientDetailDialog(admin_ctx, sc.client_ref), SIZE)
+    assert dialog.name_label.text() == f"Erased client {sc.client_ref}"
+    assert dialog.status_badge.text() == "Erased"
+    assert not dialog.edit_button.isEnabled()
+    show_tab(qtbot, dialog, "Invoices")
+    kept = {row[0]: row[-1] for row in cells(dialog.invoices_table)}
+    assert kept == {"INV-7001": "31/03/2030", "INV-7002": "31/03/2032"}
 
 
 def test_a_closed_client_can_only_be_reopened(open_detail: Any, refs: Clients) -> None:
