@@ -456,9 +456,10 @@ def plan(
     if attachments:
         erased.append(f"{_plural(len(attachments), 'file')} kept with your requests and agreements (letters, emails)")
     if tables["issued_documents"]:
+        count = len(tables["issued_documents"])
         erased.append(
-            f"who {_plural(len(tables['issued_documents']), 'document')} we sent you were addressed to "
-            "(the record that they were sent stays)"
+            f"your name on {_plural(count, 'document')} we sent you (we keep the record that "
+            f"{'it was' if count == 1 else 'they were'} sent)"
         )
 
     logins = _plan_logins(session, scope, tables, mark, erased)
@@ -514,7 +515,8 @@ def _plan_client_records(
     mark("addresses", DELETE)
     if client.notes.strip():
         erased.append("the notes on your record")
-        details.append("Notes on the record")
+        notes = " ".join(client.notes.split())
+        details.append(f"Notes: {notes[:200]}{'…' if len(notes) > 200 else ''}")
     extras = [
         label
         for label, present in (

@@ -8,6 +8,12 @@ written the window reads the request again and tells whoever opened it (``on_cha
 (or, for an access or portability request, the client's data report) is made in the document dialog; once it is
 saved, printed or emailed it is on the timeline. It is not modal, Esc closes it, and there is one window per request:
 opening a request that is already open raises its window.
+
+The requests that change the client have their own actions: an erasure request "Erase data…" (administrators only:
+:mod:`hartdesk.ui.erasure_dialog`), then its confirmation letter; a restriction request "Restrict the client…"; a
+rectification request "Correct the client's data…" (:mod:`hartdesk.ui.rights_dialogs`). Once operators must be told
+(Art. 19), their notices show in a tab of their own (:mod:`hartdesk.ui.notices_panel`), and a restricted client's
+restriction shows above the due date.
 """
 
 from __future__ import annotations
@@ -41,7 +47,15 @@ from PySide6.QtWidgets import (
 from hartdesk import settings as settings_mod
 from hartdesk.dates import format_short_date
 from hartdesk.errors import HartdeskError, ValidationError
-from hartdesk.models.enums import EventKind, LetterKind, RequestChannel, RequestRole, RequestStatus, RequestType
+from hartdesk.models.enums import (
+    EventKind,
+    IdentityStatus,
+    LetterKind,
+    RequestChannel,
+    RequestRole,
+    RequestStatus,
+    RequestType,
+)
 from hartdesk.privacy import attachments as attachments_mod
 from hartdesk.privacy import requests as rq
 from hartdesk.privacy.deadlines import working_days_left
@@ -50,13 +64,28 @@ from hartdesk.register import fields
 from hartdesk.settings import Settings
 from hartdesk.ui import crash
 from hartdesk.ui.context import AppContext
+from hartdesk.ui.notices_panel import NoticesPanel
 from hartdesk.ui.record_window import Col, ListModel, OneWindowEach, RecordWindow, value_form
 from hartdesk.ui.request_actions import ACTIONS, ActionDialog, TimelineEntryDialog, button_text, ui_today
-from hartdesk.ui.widgets import OK_STYLE, FlowLayout, named, scrolling, show_message, table_with_buttons, value_label
+from hartdesk.ui.widgets import (
+    ERROR_COLOUR,
+    OK_STYLE,
+    FlowLayout,
+    confirmation,
+    named,
+    scrolling,
+    show_message,
+    table_with_buttons,
+    value_label,
+)
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from hartdesk.privacy.notices import NoticeRow
     from hartdesk.security.signin import SignedIn
     from hartdesk.ui.document_dialog import DocumentDialog, Maker
+    from hartdesk.ui.erasure_dialog import ErasureDialog
 
 
 # (text colour, background) of the due-date panel, by urgency; dark enough on their tint to read (WCAG AA).
@@ -79,6 +108,16 @@ STATUS_COLOURS = {
     RequestStatus.REFUSED: ("#3d3d3d", "#ececec"),
     RequestStatus.WITHDRAWN: ("#3d3d3d", "#ececec"),
 }
+RIGHTS_TYPES = (RequestType.ERASURE, RequestType.RECTIFICATION, RequestType.RESTRICTION)  # followed by Art. 19 notices
+IDENTITY_NOT_CONFIRMED = (IdentityStatus.UNCHECKED, IdentityStatus.REQUESTED, IdentityStatus.FAILED)
+ONLY_ADMIN = "Only an administrator can erase data"
+# The rights buttons' mnemonics: D (erase; the tab of the notices, shown only once an erasure is done) and I (restrict,
+# correct, the confirmation: the identity is confirmed by then, so "Ask for identity" is not offered beside them).
+ERASE_TEXT = "Erase &data…"
+RESTRICT_TEXT = "Restr&ict the client…"
+CORRECT_TEXT = "Correct the cl&ient's data…"
+CONFIRMATION_TEXT = "Confirmat&ion letter…"
+NOTICES_TAB = "Operators tol&d"
 NO_DATE_AFTER = {
     EventKind.CLARIFICATION_REQUESTED: "clock stopped",
     EventKind.IDENTITY_REQUESTED: "not started",
@@ -132,11 +171,45 @@ def due_change(event: EventView) -> str:
 
 
 @dataclass(frozen=True)
+class RightsFacts:
+    """What the erasure, restriction and rectification actions need to know beyond the request itself."""
+
+    erased_on: date | None = None  # the day the client was erased under this request
+    notices: tuple[NoticeRow, ...] = ()  # the Art. 19 notices of a rectification, erasure or restriction
+    restriction: str = ""  # the client's restriction in words ("" when it is not restricted)
+    client_erased: bool = False  # the linked client is erased: nothing is left to correct or restrict
+
+
+@dataclass(frozen=True)
 class RequestRecord:
     detail: RequestDetail
     row: RequestRow  # the countdown and urgency, worked out as the lists do
     settings: Settings
     today: date
+    rights: RightsFacts = RightsFacts()
+
+
+def read_rights_facts(session: Session, detail: RequestDetail) -> RightsFacts:
+    """Runs on a pool thread: whether an erasure was done under the request, its Art. 19 notices, and whether its
+    client is restricted or erased."""
+    from hartdesk.models import ClientStatus
+    from hartdesk.privacy import notices, rights
+    from hartdesk.privacy.erasure import erasure_record
+    from hartdesk.register.clients import client_by_ref
+
+    erased_on = None
+    if detail.kind is RequestType.ERASURE:
+        try:
+            erased_on = erasure_record(session, detail.ref).done_on
+        except ValidationError:  # nothing erased under it yet
+            erased_on = None
+    found = tuple(notices.for_request(session, detail.ref)) if detail.kind in RIGHTS_TYPES else ()
+    restriction, client_erased = "", False
+    if detail.client_ref:
+        client = client_by_ref(session, detail.client_ref)
+        restriction = rights.restriction_text(client.restricted_on, client.restriction_note)
+        client_erased = client.status is ClientStatus.ERASED
+    return RightsFacts(erased_on, found, restriction, client_erased)
 
 
 def urgency_of(detail: RequestDetail, today: date, region: str) -> tuple[int | None, str]:
@@ -156,6 +229,7 @@ def read_record(who: SignedIn, ref: str, today: date) -> RequestRecord:
     with who.register.session() as session:
         settings = settings_mod.load(session)
         detail = rq.get_request(session, ref, settings)
+        facts = read_rights_facts(session, detail)
     left, urgency = urgency_of(detail, today, settings.bank_holiday_region)
     row = RequestRow(
         detail.ref,
@@ -172,7 +246,7 @@ def read_record(who: SignedIn, ref: str, today: date) -> RequestRecord:
         left,
         urgency,
     )
-    return RequestRecord(detail, row, settings, today)
+    return RequestRecord(detail, row, settings, today, facts)
 
 
 def due_headline(record: RequestRecord) -> str:
@@ -274,6 +348,7 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
         RecordWindow.__init__(self, ctx, ref, parent, read_record, minimum_size=(760, 520), ref_scale=1.3)
         self._listeners: list[Callable[[], None]] = []
         self.action_buttons: dict[str, QPushButton] = {}
+        self._show_notices_next = False  # after a restriction or correction: show whom to tell
 
         # --- header: reference, type, status ---------------------------------------------------------------------
         self.type_label = value_label("type_label")
@@ -286,6 +361,12 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
         header_row.addSpacing(8)
         header_row.addWidget(self.type_label, 1)
         header_row.addWidget(self.status_badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.restriction_label = value_label("restriction_label")
+        self.restriction_label.setStyleSheet(
+            "QLabel#restriction_label { color: #6b4500; background: #fdf0d5; border: 1px solid #8a5a00;"
+            " border-radius: 6px; padding: 6px 10px; }"
+        )
+        self.restriction_label.hide()
 
         # --- when it is due, and why -----------------------------------------------------------------------------
         self.due_frame = named(QFrame(), "due_frame")
@@ -319,14 +400,33 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
         self.tabs = named(QTabWidget(), "tabs")
         self.tabs.addTab(self._build_requester_tab(), "Re&quester")
         self.tabs.addTab(self._build_request_tab(), "Req&uest")
-        self.tabs.addTab(self._build_identity_tab(), "I&dentity")
+        self.tabs.addTab(self._build_identity_tab(), "Identit&y")
         self.tabs.addTab(self._build_timeline_tab(), "&Timeline")
         self.tabs.addTab(self._build_attachments_tab(), "&Attachments")
+        self.notices_panel = NoticesPanel(ctx, ref)
+        self.notices_panel.notice_recorded.connect(self._changed)
+        notices_page = QWidget()
+        QVBoxLayout(notices_page).addWidget(self.notices_panel)
+        self.notices_tab = self.tabs.addTab(notices_page, NOTICES_TAB)
+        self.tabs.setTabToolTip(self.notices_tab, "The operators that must be told of the change (UK GDPR Art. 19)")
+        self.tabs.setTabVisible(self.notices_tab, False)
 
         # --- the actions allowed now -----------------------------------------------------------------------------
         self.actions_box = named(QWidget(), "actions_box")
         self.actions_layout = FlowLayout(self.actions_box, h_spacing=8, v_spacing=6)
         self.actions_layout.setContentsMargins(0, 0, 0, 0)
+        # The rights of erasure, restriction and rectification come first; the workflow's buttons follow.
+        self.erase_button = named(QPushButton(ERASE_TEXT), "erase_button")
+        self.erase_button.setStyleSheet(f"QPushButton#erase_button:enabled {{ color: {ERROR_COLOUR}; }}")
+        self.erase_button.clicked.connect(self._on_erase_button_clicked)
+        self.restrict_button = named(QPushButton(RESTRICT_TEXT), "restrict_button")
+        self.restrict_button.clicked.connect(self._on_restrict_button_clicked)
+        self.correct_button = named(QPushButton(CORRECT_TEXT), "correct_button")
+        self.correct_button.clicked.connect(self._on_correct_button_clicked)
+        for button in (self.erase_button, self.restrict_button, self.correct_button):
+            button.setAutoDefault(False)
+            button.hide()
+            self.actions_layout.addWidget(button)
 
         # --- the documents made from it --------------------------------------------------------------------------
         self.letter_button = named(QPushButton("Letter to t&he requester…"), "letter_button")
@@ -337,9 +437,15 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
         self.report_button = named(QPushButton("Data rep&ort…"), "report_button")
         self.report_button.setToolTip("Everything we hold about the client, for this request")
         self.report_button.clicked.connect(self._on_report_button_clicked)
+        self.confirmation_button = named(QPushButton(CONFIRMATION_TEXT), "confirmation_button")
+        self.confirmation_button.setToolTip(
+            "The letter telling the person what was erased, and what is kept, why and until when"
+        )
+        self.confirmation_button.clicked.connect(self._on_confirmation_button_clicked)
+        self.confirmation_button.hide()
         documents_row = QHBoxLayout()
         documents_row.setContentsMargins(0, 0, 0, 0)
-        for button in (self.letter_button, self.report_button):
+        for button in (self.letter_button, self.report_button, self.confirmation_button):
             button.setAutoDefault(False)
             documents_row.addWidget(button)
         documents_row.addSpacing(16)
@@ -350,6 +456,7 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
 
         layout = QVBoxLayout(self)
         layout.addLayout(header_row)
+        layout.addWidget(self.restriction_label)
         layout.addWidget(self.due_frame)
         layout.addWidget(self.error_label)
         layout.addWidget(self.notice_label)
@@ -505,6 +612,20 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
         self.timeline_model.set_rows(d.events)
         self._show_attachments(d.attachments)
         self._show_actions(d.actions)
+        self._show_rights(record)
+
+    def _show_rights(self, record: RequestRecord) -> None:
+        """The client's restriction in the header, and the notices to the operators in their tab (when there are
+        any)."""
+        rights = record.rights
+        restriction = f"{record.detail.client_ref}: {rights.restriction}" if rights.restriction else ""
+        show_message(self.restriction_label, restriction)
+        self.notices_panel.request_ref = record.detail.ref
+        self.notices_panel.show_rows(rights.notices)
+        self.tabs.setTabVisible(self.notices_tab, bool(rights.notices))
+        if self._show_notices_next and rights.notices:
+            self.tabs.setCurrentIndex(self.notices_tab)
+        self._show_notices_next = False
 
     def _show_attachments(self, attachments: list[AttachmentView]) -> None:
         """The files, the one chosen before still chosen (the newest when it is gone), so Save and Open work at once."""
@@ -579,11 +700,10 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
         if list(self.action_buttons) == actions:
             return
         had_focus = any(button.hasFocus() for button in self.action_buttons.values())
-        while (item := self.actions_layout.takeAt(0)) is not None:
-            widget = item.widget()
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        for old in self.action_buttons.values():  # the rights buttons before them stay
+            self.actions_layout.removeWidget(old)
+            old.hide()
+            old.deleteLater()
         self.action_buttons = {}
         for action in actions:
             button = named(QPushButton(button_text(action)), f"{action.replace('-', '_')}_button")
@@ -616,6 +736,57 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
             self.report_button.setToolTip("Link the requester to a client first: a data report is made from a client")
         else:
             self.report_button.setToolTip("Everything we hold about the client, for this request")
+        self._set_rights_enabled()
+
+    def _set_rights_enabled(self) -> None:
+        """Erase (administrators only), restrict or correct while the request is open; the confirmation once the
+        erasure is done. A button that cannot be used yet says why in its tooltip."""
+        record = self.record
+        d = record.detail if record is not None else None
+        rights = record.rights if record is not None else RightsFacts()
+        is_open = d is not None and not d.status.is_closed
+        kind = d.kind if d is not None else None
+        linked = d is not None and bool(d.client_ref)
+        confirmed = d is not None and d.identity_status not in IDENTITY_NOT_CONFIRMED
+        # "Ask for &identity…" keeps its letter while it is offered; the rights buttons give it up meanwhile.
+        letter_free = d is None or "ask-identity" not in d.actions
+        for button, text in (
+            (self.restrict_button, RESTRICT_TEXT),
+            (self.correct_button, CORRECT_TEXT),
+            (self.confirmation_button, CONFIRMATION_TEXT),
+        ):
+            button.setText(text if letter_free else text.replace("&", ""))
+
+        admin = self.ctx.signed_in is not None and self.ctx.who.identity.is_admin
+        self.erase_button.setVisible(kind is RequestType.ERASURE and is_open and rights.erased_on is None)
+        self.erase_button.setEnabled(admin and linked)
+        if not admin:
+            self.erase_button.setToolTip(ONLY_ADMIN)
+        elif not linked:
+            self.erase_button.setToolTip("Link the requester to a client first: an erasure is of a client's data")
+        else:
+            self.erase_button.setToolTip("See what will be erased and what will be kept, then erase it for good")
+
+        why_not = ""
+        if not linked:
+            why_not = "Link the requester to a client first"
+        elif rights.client_erased:
+            why_not = "The client was erased: there is no data left to change"
+        elif not confirmed:
+            why_not = "Confirm the requester's identity first"
+        self.restrict_button.setVisible(kind is RequestType.RESTRICTION and is_open)
+        self.restrict_button.setEnabled(not why_not and not rights.restriction)
+        self.restrict_button.setToolTip(
+            why_not
+            or ("The client is restricted already" if rights.restriction else "")
+            or "Mark the client's data as only stored, not used (Art. 18); the operators are told next"
+        )
+        self.correct_button.setVisible(kind is RequestType.RECTIFICATION and is_open)
+        self.correct_button.setEnabled(not why_not)
+        self.correct_button.setToolTip(
+            why_not or "Correct the client's record under this request; the operators are told next"
+        )
+        self.confirmation_button.setVisible(rights.erased_on is not None)
 
     # --- documents -----------------------------------------------------------------------------------------------
 
@@ -628,6 +799,10 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
             action = self.letter_menu.addAction(kind.label)
             action.setObjectName(f"letter_{kind.value.replace('-', '_')}")
             action.triggered.connect(lambda _checked=False, k=kind: self.make_letter(k))
+        if self.record is not None and self.record.rights.erased_on is not None:
+            action = self.letter_menu.addAction(LetterKind.ERASURE_CONFIRMATION.label)
+            action.setObjectName("letter_erasure_confirmation")
+            action.triggered.connect(self._on_confirmation_button_clicked)
 
     def open_document(self, title: str, maker: Maker) -> DocumentDialog:
         """The document dialog for ``maker`` (not modal), for post when the request came by post, else for email;
@@ -659,6 +834,91 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
         self.open_document(
             f"Data report — {d.client_ref} for {d.ref}", data_report_maker(d.client_ref, request_ref=d.ref)
         )
+
+    @Slot()
+    def _on_confirmation_button_clicked(self) -> None:
+        from hartdesk.ui.erasure_dialog import confirmation_maker, confirmation_title
+
+        if self.record is None or self.record.rights.erased_on is None:
+            return
+        self.open_document(confirmation_title(self.ref), confirmation_maker(self.ref))
+
+    # --- erasure, restriction, rectification ---------------------------------------------------------------------
+
+    @Slot()
+    def _on_erase_button_clicked(self) -> ErasureDialog | None:
+        """The erasure dialog (window-modal): the plan, then the erasure, then the letters."""
+        from hartdesk.ui.erasure_dialog import ErasureDialog
+
+        d = self.record.detail if self.record is not None else None
+        if d is None or self.erase_button.isHidden() or not self.erase_button.isEnabled():
+            return None
+        self._say("")
+        dialog = ErasureDialog(self.ctx, d.client_ref, d.ref, d.channel is RequestChannel.POST, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.erased.connect(self._changed)
+        dialog.document_recorded.connect(self._changed)
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def _on_restrict_button_clicked(self) -> None:
+        d = self.record.detail if self.record is not None else None
+        if d is None or not self.restrict_button.isEnabled():
+            return
+        self._say("")
+        box = confirmation(
+            self,
+            "restrict_confirmation",
+            "Restrict the client",
+            f"Restrict {d.client_ref} {d.client_name} under {d.ref}?",
+            "From now on the client's data is only stored, not used for anything else, and every screen and document "
+            "says so until the restriction is lifted (UK GDPR Art. 18). Each operator that received the data is then "
+            "to be told (Art. 19).",
+            "Restr&ict",
+            self._restrict,
+        )
+        box.open()
+
+    def _restrict(self) -> None:
+        d = self.record.detail if self.record is not None else None
+        if d is None:
+            return
+        who, ref, client_ref, today = self.ctx.who, d.ref, d.client_ref, self.today()
+
+        def work() -> int:
+            from hartdesk.privacy import rights
+
+            with who.register.session() as session:
+                return rights.restrict(session, who.username, ref, settings_mod.load(session), today)
+
+        def done(told: int) -> None:
+            if not shiboken6.isValid(self):
+                return
+            operators = f"{told} operator{'s' if told != 1 else ''}"
+            self._show_notices_next = told > 0
+            self._changed()
+            self._say(
+                f"{client_ref} is restricted. {operators} to be told: see {NOTICES_TAB.replace('&', '')}."
+                if told
+                else f"{client_ref} is restricted. No operator received its data, so nobody else has to be told."
+            )
+
+        self.ctx.tasks.run(work, on_done=done, on_error=self._failed, serial=True)
+
+    @Slot()
+    def _on_correct_button_clicked(self) -> None:
+        from hartdesk.ui.rights_dialogs import open_rectification
+
+        if self.record is None or not self.correct_button.isEnabled():
+            return
+        self._say("")
+        open_rectification(self, self.ctx, self.ref, self._after_correction)
+
+    def _after_correction(self) -> None:
+        if shiboken6.isValid(self):
+            self._show_notices_next = True
+            self._changed()
 
     def selected_attachment(self) -> AttachmentView | None:
         rows = self.attachments_table.selectionModel().selectedRows()

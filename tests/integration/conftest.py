@@ -24,6 +24,7 @@ import keyring.backends.SecretService
 import pytest
 
 from hartdesk.security import keyrings
+from tests.conftest import TemplateRegister
 from tests.keyrings import MemoryKeyring
 
 TOOLS = {"dbus-daemon": "dbus", "gnome-keyring-daemon": "gnome-keyring", "secret-tool": "libsecret-tools"}
@@ -193,9 +194,13 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecretS
 
 @pytest.fixture
 def real_keyring(
-    secret_service: SecretService, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+    secret_service: SecretService,
+    memory_keyring: MemoryKeyring,
+    template_register: TemplateRegister,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[keyring.backend.KeyringBackend]:
-    """hartdesk chooses its keyring as it would at start-up, and must find the private Secret Service."""
+    """hartdesk chooses its keyring as it would at start-up, and must find the private Secret Service. Every copy
+    of the template register has the template's id, so the entries a test leaves are cleared after it."""
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service.address)  # undone after the test
     monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
     chosen = keyrings.choose()
@@ -203,3 +208,4 @@ def real_keyring(
     keyrings.use(chosen)
     yield chosen
     keyrings.use(memory_keyring)
+    secret_service.secret_tool("clear", "service", keyrings.service_name(template_register.register_id))

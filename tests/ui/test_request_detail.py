@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QMessageBox, QPushButton, QWidget
 
 from hartdesk import settings as settings_mod
-from hartdesk.models.enums import RefusalReason, RequestChannel, RequestStatus, RequestType
+from hartdesk.models.enums import IdentityMethod, RefusalReason, RequestChannel, RequestStatus, RequestType
+from hartdesk.privacy import erasure
 from hartdesk.privacy import requests as rq
 from hartdesk.security import audit
 from hartdesk.ui.client_detail import ClientDetailDialog
@@ -28,6 +29,7 @@ from hartdesk.ui.request_actions import ACTIONS, ActionDialog, TimelineEntryDial
 from hartdesk.ui.request_detail import RequestDetailDialog, open_request, request_window
 from hartdesk.ui.screens.settings import SettingsScreen
 from tests.conftest import ADMIN
+from tests.privacy.erasure_scenario import NAME, build
 from tests.ui.helpers import OpenScreen, Show, cells, open_child
 from tests.ui.test_clients_screen import fill_register
 
@@ -528,3 +530,152 @@ def test_combo_choices_in_the_dialogs_are_the_domains(signed_in_admin: Any, open
         "Seen in person",
         "Other",
     ]
+
+
+# --- restriction, rectification and erasure: the rights that change the client ------------------------------------
+
+
+def log_right(who: Any, kind: RequestType, client_ref: str, **changes: Any) -> str:
+    """A request of ``kind`` about ``client_ref`` received on 2 November, the identity confirmed."""
+    values: dict[str, Any] = {
+        "kind": kind,
+        "client_ref": client_ref,
+        "identity_verified": True,
+        "identity_method": IdentityMethod.KNOWN_CONTACT,
+        "subject": "About my data",
+        **changes,
+    }
+    return log(who, date(2026, 11, 2), **values)
+
+
+def mnemonic_clashes(qtbot: Any, window: RequestDetailDialog) -> dict[str, list[str]]:
+    """The Alt+letters more than one control answers, on each tab in turn (the visible, enabled buttons and the
+    tabs)."""
+    clashes: dict[str, list[str]] = {}
+    for tab in range(window.tabs.count()):
+        if not window.tabs.isTabVisible(tab):
+            continue
+        window.tabs.setCurrentIndex(tab)
+        qtbot.waitUntil(lambda t=tab: window.tabs.widget(t).isVisible())
+        owners: dict[str, list[str]] = {}
+        texts = [b.text() for b in window.findChildren(QAbstractButton) if b.isVisible() and b.isEnabled()]
+        texts += [window.tabs.tabText(i) for i in range(window.tabs.count()) if window.tabs.isTabVisible(i)]
+        for text in texts:
+            found = re.search(r"&(\w)", text)
+            if found:
+                owners.setdefault(found.group(1).lower(), []).append(text)
+        clashes.update({letter: names for letter, names in owners.items() if len(names) > 1})
+    return clashes
+
+
+def test_restrict_the_client_then_see_whom_to_tell(signed_in_admin: Any, open_window: Opened, qtbot: Any) -> None:
+    sc = build(signed_in_admin)
+    ref = log_right(signed_in_admin, RequestType.RESTRICTION, sc.client_ref)
+    window = open_window(ref)
+    assert window.restrict_button.isVisible() and window.restrict_button.isEnabled()
+    assert not window.erase_button.isVisibleTo(window) and not window.correct_button.isVisibleTo(window)
+    assert not window.tabs.isTabVisible(window.notices_tab)
+    assert window.restriction_label.isHidden()
+    assert mnemonic_clashes(qtbot, window) == {}
+
+    press_alt(qtbot, window, Qt.Key.Key_I)  # "Restrict the client…" asks first; Esc changes nothing
+    box = opened(qtbot, window, QMessageBox)
+    assert box.text() == f"Restrict {sc.client_ref} {NAME} under {ref}?"
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not box.isVisible())
+    assert window.restriction_label.isHidden() and open_window.changes == []
+
+    press_alt(qtbot, window, Qt.Key.Key_I)
+    box = opened(qtbot, window, QMessageBox)
+    yes = box.findChild(QPushButton, "yes_button")
+    assert yes is not None
+    qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.restriction_label.isVisible())
+    assert window.restriction_label.text() == (
+        f"{sc.client_ref}: Restricted since 20 November 2026 under request {ref}: the data is only stored, not used "
+        "for anything else (UK GDPR Art. 18)."
+    )
+    assert window.notice_label.text() == f"{sc.client_ref} is restricted. 2 operators to be told: see Operators told."
+    assert window.tabs.currentIndex() == window.notices_tab  # whom to tell, at once
+    assert [(row[0], row[3]) for row in cells(window.notices_panel.table)] == [
+        ("Fasthosts", "Not sent yet"),
+        ("Mailchimp", "Not sent yet"),
+    ]
+    assert not window.restrict_button.isEnabled()
+    assert window.restrict_button.toolTip() == "The client is restricted already"
+    assert open_window.changes == [ref]
+    show_tab(qtbot, window, "Timeline")
+    assert cells(window.timeline_table)[-1][2] == (
+        f"Restricted {sc.client_ref}: its data is only stored from now on, not used. 2 operator(s) to be told."
+    )
+    assert mnemonic_clashes(qtbot, window) == {}
+
+
+def test_a_right_waits_for_the_identity_and_gives_its_letter_to_ask_for_identity(
+    signed_in_admin: Any, open_window: Opened, qtbot: Any
+) -> None:
+    sc = build(signed_in_admin)
+    ref = log_right(signed_in_admin, RequestType.RESTRICTION, sc.client_ref, identity_verified=False)
+    window = open_window(ref)
+    assert window.restrict_button.isVisible() and not window.restrict_button.isEnabled()
+    assert window.restrict_button.toolTip() == "Confirm the requester's identity first"
+    assert window.restrict_button.text() == "Restrict the client…"  # "Ask for &identity…" keeps Alt+I
+    assert "Ask for &identity…" in button_titles(window)
+    assert mnemonic_clashes(qtbot, window) == {}
+
+    unlinked = open_window(log(signed_in_admin, date(2026, 11, 2), kind=RequestType.RECTIFICATION))
+    assert unlinked.correct_button.isVisible() and not unlinked.correct_button.isEnabled()
+    assert unlinked.correct_button.toolTip() == "Link the requester to a client first"
+
+
+@pytest.mark.parametrize("kind", [RequestType.ERASURE, RequestType.RECTIFICATION, RequestType.RESTRICTION])
+def test_no_two_controls_share_a_letter(
+    kind: RequestType, signed_in_admin: Any, open_window: Opened, qtbot: Any
+) -> None:
+    sc = build(signed_in_admin)
+    window = open_window(log_right(signed_in_admin, kind, sc.client_ref))
+    shown = {RequestType.ERASURE: "erase", RequestType.RECTIFICATION: "correct", RequestType.RESTRICTION: "restrict"}
+    assert [name for name in ("erase", "correct", "restrict") if getattr(window, f"{name}_button").isVisible()] == [
+        shown[kind]
+    ]
+    assert mnemonic_clashes(qtbot, window) == {}
+
+
+def test_after_an_erasure_the_window_offers_the_confirmation_and_the_notices(
+    signed_in_admin: Any, open_window: Opened, qtbot: Any
+) -> None:
+    sc = build(signed_in_admin)
+    with signed_in_admin.register.session() as s:
+        settings = settings_mod.load(s)
+        plan = erasure.plan(s, sc.client_ref, settings, TODAY, request_ref=sc.request_ref)
+    erasure.erase(signed_in_admin.register, ADMIN, plan, settings, TODAY)
+    window = open_window(sc.request_ref)
+    assert window.status_badge.text() == "Completed"
+    assert not window.erase_button.isVisibleTo(window)
+    assert window.confirmation_button.isVisible() and window.confirmation_button.text() == "Confirmat&ion letter…"
+    assert window.tabs.isTabVisible(window.notices_tab)
+    assert mnemonic_clashes(qtbot, window) == {}
+
+
+def test_correct_the_client_from_the_window_then_see_whom_to_tell(
+    signed_in_admin: Any, open_window: Opened, qtbot: Any
+) -> None:
+    from hartdesk.ui.rights_dialogs import RectificationForm
+
+    sc = build(signed_in_admin)
+    ref = log_right(signed_in_admin, RequestType.RECTIFICATION, sc.client_ref)
+    window = open_window(ref)
+    assert window.correct_button.isVisible() and window.correct_button.isEnabled()
+    press_alt(qtbot, window, Qt.Key.Key_I)  # "Correct the client's data…"
+    form = opened(qtbot, window, RectificationForm)
+    emails = form.contact_editors[0].emails_edit
+    emails.setFocus()
+    emails.selectAll()
+    qtbot.keyClicks(emails, "wilhelmina.new@quarrendon.example")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.tabs.isTabVisible(window.notices_tab))
+    assert window.tabs.currentIndex() == window.notices_tab
+    assert [row[0] for row in cells(window.notices_panel.table)] == ["Fasthosts", "Mailchimp"]
+    assert open_window.changes == [ref]
+    message = open_child(window, QMessageBox, "rectified_message")
+    message.close()
