@@ -639,26 +639,6 @@ def _retention_json(item: Any) -> dict[str, Any]:
     }
 
 
-def _removed_counts(items: Sequence[Any]) -> dict[str, int]:
-    from hartdesk.privacy import retention
-
-    kinds = {"clients": retention.CLIENT, "invoices": retention.INVOICE, "request_files": retention.REQUEST}
-    return {key: sum(1 for item in items if item.kind == kind and not item.blocked) for key, kind in kinds.items()}
-
-
-def _removed_text(counts: dict[str, int]) -> str:
-    """Says what went, e.g. "2 closed clients erased, 3 invoices and 1 request file deleted"."""
-    deleted = [
-        _plural(counts[key], word)
-        for key, word in (("invoices", "invoice"), ("request_files", "request file"))
-        if counts[key]
-    ]
-    parts = [f"{_plural(counts['clients'], 'closed client')} erased"] if counts["clients"] else []
-    if deleted:
-        parts.append(" and ".join(deleted) + " deleted")
-    return ", ".join(parts)
-
-
 def cmd_retention(args: argparse.Namespace, io: Io) -> int:
     from hartdesk import settings as settings_mod
     from hartdesk.dates import uk_today
@@ -679,7 +659,7 @@ def cmd_retention(args: argparse.Namespace, io: Io) -> int:
     if not items:
         summary = "Nothing has passed its retention period."
     elif args.apply:
-        summary = f"Removed: {_removed_text(_removed_counts(done))}." if done else "Nothing could go yet."
+        summary = f"Removed: {retention.what_goes(done, done=True)}." if done else "Nothing could go yet."
     else:
         blocked = len(items) - len(can_go)
         if can_go:
@@ -694,7 +674,7 @@ def cmd_retention(args: argparse.Namespace, io: Io) -> int:
         "applied": bool(args.apply),
         "today": today.isoformat(),
         "items": [_retention_json(item) for item in items],
-        "removed": _removed_counts(done),
+        "removed": retention.counts(done),
     }
     _emit(args, io, data, [*lines, summary])
     return 0

@@ -167,6 +167,11 @@ class IdentityStatus(LabelledEnum):
     VERIFIED = "verified"
     FAILED = "failed"
 
+    @property
+    def is_confirmed(self) -> bool:
+        """Checked, or not needed: a right may be acted on (an erasure, a restriction, a correction)."""
+        return self in (IdentityStatus.VERIFIED, IdentityStatus.NOT_NEEDED)
+
 
 class IdentityMethod(LabelledEnum):
     KNOWN_CONTACT = "known-contact"  # writes from an address, or calls from a number, already on the register

@@ -7,9 +7,10 @@ and what stops the erasure (a service still running, another request still open)
 
 :func:`execute` carries the plan out in one transaction, with broad statements and the database's own cascades
 rather than row by row, and reports what it changed by comparing the client's rows before and after — so a test can
-hold the plan against what was really done. After the commit the freed pages are wiped (``secure_delete`` is on;
-the FTS index is merged, the file vacuumed and the WAL truncated), and the keyring entries of the client's own logins
-are deleted (queued in the same transaction, so a stop in between leaves them queued, never forgotten).
+hold the plan against what was really done; the search index is merged in the same transaction, so no erased word
+stays in an old segment. After the commit the freed pages are wiped (``secure_delete`` is on, the file is vacuumed
+and the WAL truncated), and the keyring entries of the client's own logins are deleted (queued in the same
+transaction, so a stop in between leaves them queued, never forgotten).
 
 Nothing here stores the erased values: the erasure record, the audit entry and the request's timeline say what was
 done in plain words ("3 email addresses"), never the addresses.
@@ -21,13 +22,13 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from hartdesk.dates import format_uk_date
@@ -49,7 +50,6 @@ from hartdesk.models import (
     IssuedDocument,
     PolicyAcceptance,
     PrivacyRequest,
-    RecipientNotice,
     RequestEvent,
     SealKey,
     Service,
@@ -57,9 +57,11 @@ from hartdesk.models import (
     credential_clients,
 )
 from hartdesk.models.base import utcnow
-from hartdesk.models.enums import IdentityStatus, PointKind, RequestType
+from hartdesk.models.enums import PointKind, RequestType
+from hartdesk.privacy import notices
+from hartdesk.privacy.notices import NoticeLine
 from hartdesk.register import search
-from hartdesk.register.whoholds import tax_retention_until, who_holds_what
+from hartdesk.register.whoholds import tax_retention_until
 from hartdesk.security import audit, vault
 from hartdesk.settings import Settings
 
@@ -77,6 +79,7 @@ BY_RETENTION = "retention"
 DELETE = "delete"  # the row is gone
 REDUCE = "reduce"  # the row stays with its personal data taken out (a tombstone, a request file, a document)
 KEEP = "keep"  # the row stays as it is (an invoice kept for tax, flagged with its deletion date)
+CONTACT_CATEGORIES = ("identity", "contact")  # what a contact's erasure tells the operators of: its name and details
 
 TAX_GROUND = "the law requires us to keep invoices for HMRC (a legal obligation, UK GDPR Art. 17(3)(b))"
 REQUEST_GROUND = (
@@ -102,16 +105,6 @@ class KeptLine:
     ground: str
     until: date | None  # None: kept without personal data (the tombstone)
     fields: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class NoticeLine:
-    """An operator the data was disclosed to, which must be told (Art. 19)."""
-
-    operator_id: int
-    operator_name: str
-    categories: tuple[str, ...]  # category names (never values)
-    via: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -363,10 +356,26 @@ def _check_request(scope: _Scope, blockers: list[str]) -> None:
         )
     if request.client_id != scope.client.id:
         blockers.append(f"{ref} is not about {scope.client.ref}: link the request to the client first.")
-    if request.identity_status in (IdentityStatus.REQUESTED, IdentityStatus.FAILED, IdentityStatus.UNCHECKED):
+    if not request.identity_status.is_confirmed:
         blockers.append(
             f"The identity of the person behind {ref} is not confirmed: record it as checked before erasing anything."
         )
+
+
+@dataclass
+class _Draft:
+    """The plan while it is made: each step adds the rows it touches, what it says, and what stops it."""
+
+    tables: dict[str, list[int]]  # the census's row ids, by table
+    rows: set[Row] = field(default_factory=set)
+    erased: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+    kept: list[KeptLine] = field(default_factory=list)
+    blockers: list[str] = field(default_factory=list)
+
+    def mark(self, table: str, action: str, ids: Iterable[int] | None = None) -> None:
+        """``action`` for the rows ``ids`` of ``table`` (by default, all of its rows in the census)."""
+        self.rows.update(Row(table, i, action) for i in (self.tables[table] if ids is None else ids))
 
 
 def plan(
@@ -383,97 +392,21 @@ def plan(
     Without a request (the retention review) the client must be closed. Nothing is changed."""
     scope = _load_scope(session, client_ref, request_ref, contact_id)
     client = scope.client
-    blockers: list[str] = []
+    draft = _Draft(defaultdict(list))
     if scope.request is None and client.status is not ClientStatus.CLOSED:
-        blockers.append(f"{client.ref} is not closed: only a closed client is erased without an erasure request.")
-    _check_request(scope, blockers)
-    census = _census(session, *scope.ids())
-    tables: dict[str, list[int]] = defaultdict(list)
-    for table, row_id in census:
-        tables[table].append(row_id)
+        draft.blockers.append(f"{client.ref} is not closed: only a closed client is erased without an erasure request.")
+    _check_request(scope, draft.blockers)
+    for table, row_id in _census(session, *scope.ids()):
+        draft.tables[table].append(row_id)
 
-    rows: set[Row] = set()
-    erased: list[str] = []
-    details: list[str] = []
-    kept: list[KeptLine] = []
-
-    def mark(table: str, action: str, ids: Iterable[int] | None = None) -> None:
-        rows.update(Row(table, i, action) for i in (tables.get(table, []) if ids is None else ids))
-
-    contacts = list(session.scalars(select(Contact).where(Contact.id.in_(tables["contacts"])).order_by(Contact.id)))
-    points = list(
-        session.scalars(select(ContactPoint).where(ContactPoint.id.in_(tables["contact_points"])).order_by("id"))
-    )
-    emails = [p.value for p in points if p.kind is PointKind.EMAIL]
-    phones = [p.value for p in points if p.kind is PointKind.PHONE]
-    mark("contacts", DELETE)
-    mark("contact_points", DELETE)
-
+    _plan_people(session, scope, draft)
     if scope.whole_client:
-        mark("clients", REDUCE)
-        if client.kind is ClientKind.INDIVIDUAL:
-            erased.append("your name")
-        else:
-            erased.append("the name of your organisation" + (" and its trading name" if client.trading_name else ""))
-        details.append(f"Name: {client.name}" + (f" (trading as {client.trading_name})" if client.trading_name else ""))
-        if contacts:
-            erased.append(f"the names and roles of {_plural(len(contacts), 'contact')}")
-            details.append("Contacts: " + ", ".join(c.name for c in contacts))
-    elif scope.contact is not None:
-        erased.append("the contact's name and role")
-        details.append(f"Contact: {scope.contact.name}")
-    if emails:
-        erased.append(_plural(len(emails), "email address", "email addresses"))
-        details.append("Email: " + ", ".join(emails))
-    if phones:
-        erased.append(_plural(len(phones), "phone number"))
-        details.append("Phone: " + ", ".join(phones))
-
-    if scope.whole_client:
-        _plan_client_records(session, scope, settings, today, tables, mark, erased, details, kept, blockers)
+        _plan_client_records(session, scope, settings, draft)
     else:
-        _plan_contact_records(session, scope, blockers)
-
-    _plan_requests(session, scope, settings, today, tables, mark, erased, kept, blockers)
-    with_summary = set(
-        session.scalars(
-            select(RequestEvent.id).where(RequestEvent.id.in_(tables["request_events"]), RequestEvent.summary != "")
-        )
-    )
-    mark("request_events", REDUCE, with_summary)
-    mark("request_events", KEEP, [i for i in tables["request_events"] if i not in with_summary])
-    mark("issued_documents", REDUCE)
-    mark("attachments", DELETE)
-    attachments = [
-        AttachmentLine(a_id, filename, size, ref or "")
-        for a_id, filename, size, ref in session.execute(
-            select(Attachment.id, Attachment.filename, Attachment.size, PrivacyRequest.ref)
-            .outerjoin(PrivacyRequest, PrivacyRequest.id == Attachment.request_id)
-            .where(Attachment.id.in_(tables["attachments"]))
-            .order_by(Attachment.id)
-        )
-    ]
-    if attachments:
-        erased.append(f"{_plural(len(attachments), 'file')} kept with your requests and agreements (letters, emails)")
-    if tables["issued_documents"]:
-        count = len(tables["issued_documents"])
-        erased.append(
-            f"your name on {_plural(count, 'document')} we sent you (we keep the record that "
-            f"{'it was' if count == 1 else 'they were'} sent)"
-        )
-
-    logins = _plan_logins(session, scope, tables, mark, erased)
-    notices = _plan_notices(session, scope, settings, today)
-    if scope.whole_client:
-        kept.insert(
-            0,
-            KeptLine(
-                f"a note that client {client.ref} existed and was erased",
-                "invoices and request files still point at it; it holds no personal data",
-                None,
-                ("reference", "dates opened, closed and erased"),
-            ),
-        )
+        _plan_contact_records(session, scope, draft.blockers)
+    _plan_requests(session, scope, settings, today, draft)
+    attachments = _plan_documents(session, draft)
+    logins = _plan_logins(session, scope, draft)
     return ErasurePlan(
         client_ref=client.ref,
         client_id=client.id,
@@ -482,42 +415,81 @@ def plan(
         scope=CLIENT if scope.whole_client else CONTACT,
         contact_id=scope.contact.id if scope.contact is not None else None,
         as_of=today,
-        erased=tuple(erased),
-        details=tuple(details),
-        kept=tuple(kept),
-        notices=tuple(notices),
+        erased=tuple(draft.erased),
+        details=tuple(draft.details),
+        kept=tuple(draft.kept),
+        notices=tuple(
+            notices.recipients(
+                session, client.ref, settings, today, only=None if scope.whole_client else CONTACT_CATEGORIES
+            )
+        ),
         logins=tuple(logins),
         attachments=tuple(attachments),
-        blockers=tuple(blockers),
-        rows=frozenset(rows),
+        blockers=tuple(draft.blockers),
+        rows=frozenset(draft.rows),
     )
 
 
-def _plan_client_records(
-    session: Session,
-    scope: _Scope,
-    settings: Settings,
-    today: date,
-    tables: dict[str, list[int]],
-    mark: Callable[..., None],
-    erased: list[str],
-    details: list[str],
-    kept: list[KeptLine],
-    blockers: list[str],
-) -> None:
+def _plan_people(session: Session, scope: _Scope, draft: _Draft) -> None:
+    """The names, roles, emails and phones: of the client and all its contacts, or of the one contact."""
     client = scope.client
+    contacts = list(
+        session.scalars(select(Contact).where(Contact.id.in_(draft.tables["contacts"])).order_by(Contact.id))
+    )
+    points = list(
+        session.scalars(select(ContactPoint).where(ContactPoint.id.in_(draft.tables["contact_points"])).order_by("id"))
+    )
+    emails = [p.value for p in points if p.kind is PointKind.EMAIL]
+    phones = [p.value for p in points if p.kind is PointKind.PHONE]
+    draft.mark("contacts", DELETE)
+    draft.mark("contact_points", DELETE)
+    if scope.contact is None:
+        draft.mark("clients", REDUCE)
+        if client.kind is ClientKind.INDIVIDUAL:
+            draft.erased.append("your name")
+        else:
+            draft.erased.append(
+                "the name of your organisation" + (" and its trading name" if client.trading_name else "")
+            )
+        draft.details.append(
+            f"Name: {client.name}" + (f" (trading as {client.trading_name})" if client.trading_name else "")
+        )
+        if contacts:
+            draft.erased.append(f"the names and roles of {_plural(len(contacts), 'contact')}")
+            draft.details.append("Contacts: " + ", ".join(c.name for c in contacts))
+    else:
+        draft.erased.append("the contact's name and role")
+        draft.details.append(f"Contact: {scope.contact.name}")
+    if emails:
+        draft.erased.append(_plural(len(emails), "email address", "email addresses"))
+        draft.details.append("Email: " + ", ".join(emails))
+    if phones:
+        draft.erased.append(_plural(len(phones), "phone number"))
+        draft.details.append("Phone: " + ", ".join(phones))
+
+
+def _plan_client_records(session: Session, scope: _Scope, settings: Settings, draft: _Draft) -> None:
+    client = scope.client
+    draft.kept.append(
+        KeptLine(
+            f"a note that client {client.ref} existed and was erased",
+            "invoices and request files still point at it; it holds no personal data",
+            None,
+            ("reference", "dates opened, closed and erased"),
+        )
+    )
     addresses = list(session.scalars(select(Address).where(Address.client_id == client.id).order_by(Address.id)))
     if addresses:
-        erased.append(_plural(len(addresses), "postal address", "postal addresses"))
-        details.append(
+        draft.erased.append(_plural(len(addresses), "postal address", "postal addresses"))
+        draft.details.append(
             "Addresses: " + "; ".join(", ".join(p for p in (a.line1, a.town, a.postcode) if p) for a in addresses)
         )
-    mark("addresses", DELETE)
+    draft.mark("addresses", DELETE)
     if client.notes.strip():
-        erased.append("the notes on your record")
+        draft.erased.append("the notes on your record")
         notes = " ".join(client.notes.split())
-        details.append(f"Notes: {notes[:200]}{'…' if len(notes) > 200 else ''}")
-    extras = [
+        draft.details.append(f"Notes: {notes[:200]}{'…' if len(notes) > 200 else ''}")
+    draft.erased.extend(
         label
         for label, present in (
             ("your VAT number", client.vat_number),
@@ -526,32 +498,31 @@ def _plan_client_records(
             ("where your details came from", client.source),
         )
         if present
-    ]
-    erased.extend(extras)
-    consents = tables["consent_events"]
-    acceptances = tables["policy_acceptances"]
+    )
+    consents = draft.tables["consent_events"]
+    acceptances = draft.tables["policy_acceptances"]
     if consents:
-        erased.append(f"your marketing consent history ({_plural(len(consents), 'entry', 'entries')})")
+        draft.erased.append(f"your marketing consent history ({_plural(len(consents), 'entry', 'entries')})")
     if acceptances:
-        erased.append(
+        draft.erased.append(
             f"which versions of our privacy policy and terms you accepted ({_plural(len(acceptances), 'record')})"
         )
-    mark("consent_events", DELETE)
-    mark("policy_acceptances", DELETE)
+    draft.mark("consent_events", DELETE)
+    draft.mark("policy_acceptances", DELETE)
 
     services = list(session.scalars(select(Service).where(Service.client_id == client.id).order_by(Service.identifier)))
     running = [s for s in services if s.status is not ServiceStatus.ENDED]
     for s in running:
-        blockers.append(
+        draft.blockers.append(
             f"{s.identifier} ({s.kind.label.lower()}) is still {s.status.label.lower()}: end or transfer it first, "
             "or the agency loses track of a live service."
         )
     if services:
-        erased.append(
+        draft.erased.append(
             f"{_plural(len(services), 'service')} you had with us (domain names, plans and any registrant details)"
         )
-        details.append("Services: " + ", ".join(s.identifier for s in services))
-    mark("services", DELETE)
+        draft.details.append("Services: " + ", ".join(s.identifier for s in services))
+    draft.mark("services", DELETE)
 
     invoices = list(session.scalars(select(Invoice).where(Invoice.client_id == client.id).order_by(Invoice.issued_on)))
     by_until: dict[date, list[Invoice]] = defaultdict(list)
@@ -559,7 +530,7 @@ def _plan_client_records(
         by_until[tax_retention_until(invoice.issued_on, settings)].append(invoice)
     for until, group in sorted(by_until.items()):
         numbers = ", ".join(i.number for i in group)
-        kept.append(
+        draft.kept.append(
             KeptLine(
                 f"{_plural(len(group), 'invoice')} ({numbers}): number, date, amount and the name and address billed",
                 TAX_GROUND,
@@ -567,11 +538,12 @@ def _plan_client_records(
                 INVOICE_FIELDS,
             )
         )
-    mark("invoices", KEEP)
+    draft.mark("invoices", KEEP)
 
 
 def _plan_contact_records(session: Session, scope: _Scope, blockers: list[str]) -> None:
-    """A contact of an organisation: its registrant details on a live domain cannot simply vanish."""
+    """A contact of an organisation: its registrant details on a domain, live or ended, are not the contact's row,
+    so they would stay; the domain's registrant is cleared or changed first."""
     assert scope.contact is not None
     emails = {
         p.value.casefold()
@@ -579,9 +551,10 @@ def _plan_contact_records(session: Session, scope: _Scope, blockers: list[str]) 
         if p.kind is PointKind.EMAIL
     }
     for s in session.scalars(select(Service).where(Service.client_id == scope.client.id)):
-        if s.registrant_email and s.registrant_email.casefold() in emails and s.status is not ServiceStatus.ENDED:
+        if s.registrant_email and s.registrant_email.casefold() in emails:
             blockers.append(
-                f"{scope.contact.name} is the registrant of {s.identifier}: change the domain's registrant first."
+                f"{scope.contact.name} is the registrant recorded on {s.identifier}: clear or change the domain's "
+                "registrant first."
             )
 
 
@@ -590,35 +563,27 @@ def request_file_until(closed_on: date, settings: Settings) -> date:
     return closed_on + relativedelta(months=settings.request_file_retention_months)
 
 
-def _plan_requests(
-    session: Session,
-    scope: _Scope,
-    settings: Settings,
-    today: date,
-    tables: dict[str, list[int]],
-    mark: Callable[..., None],
-    erased: list[str],
-    kept: list[KeptLine],
-    blockers: list[str],
-) -> None:
+def _plan_requests(session: Session, scope: _Scope, settings: Settings, today: date, draft: _Draft) -> None:
     requests = list(
         session.scalars(
-            select(PrivacyRequest).where(PrivacyRequest.id.in_(tables["privacy_requests"])).order_by(PrivacyRequest.id)
+            select(PrivacyRequest)
+            .where(PrivacyRequest.id.in_(draft.tables["privacy_requests"]))
+            .order_by(PrivacyRequest.id)
         )
     )
     this = scope.request.id if scope.request is not None else None
     others = [r for r in requests if r.id != this]
     for r in others:
         if not r.status.is_closed:
-            blockers.append(f"{r.ref} ({r.kind.label.lower()}) is still open: finish or withdraw it first.")
+            draft.blockers.append(f"{r.ref} ({r.kind.label.lower()}) is still open: finish or withdraw it first.")
     if others:
-        erased.append(
+        draft.erased.append(
             f"your name, contact details and messages on {_plural(len(others), 'earlier request')} "
             "(the record that we dealt with each stays)"
         )
-    mark("privacy_requests", REDUCE)
+    draft.mark("privacy_requests", REDUCE)
     if scope.request is not None:
-        kept.append(
+        draft.kept.append(
             KeptLine(
                 f"this request ({scope.request.ref}): your name and how to reach you, to send you this letter",
                 REQUEST_GROUND,
@@ -628,7 +593,7 @@ def _plan_requests(
         )
     for r in others:
         if r.closed_on is not None:
-            kept.append(
+            draft.kept.append(
                 KeptLine(
                     f"the record of request {r.ref} (without your name or contact details)",
                     REQUEST_GROUND,
@@ -638,44 +603,65 @@ def _plan_requests(
             )
 
 
-def _plan_logins(
-    session: Session, scope: _Scope, tables: dict[str, list[int]], mark: Callable[..., None], erased: list[str]
-) -> list[LoginLine]:
-    if not scope.whole_client or not tables["credentials"]:
+def _plan_documents(session: Session, draft: _Draft) -> list[AttachmentLine]:
+    """The requests' timelines, the documents sent and the files kept: what is said goes, the record stays."""
+    with_summary = set(
+        session.scalars(
+            select(RequestEvent.id).where(
+                RequestEvent.id.in_(draft.tables["request_events"]), RequestEvent.summary != ""
+            )
+        )
+    )
+    draft.mark("request_events", REDUCE, with_summary)
+    draft.mark("request_events", KEEP, [i for i in draft.tables["request_events"] if i not in with_summary])
+    draft.mark("issued_documents", REDUCE)
+    draft.mark("attachments", DELETE)
+    attachments = [
+        AttachmentLine(a_id, filename, size, ref or "")
+        for a_id, filename, size, ref in session.execute(
+            select(Attachment.id, Attachment.filename, Attachment.size, PrivacyRequest.ref)
+            .outerjoin(PrivacyRequest, PrivacyRequest.id == Attachment.request_id)
+            .where(Attachment.id.in_(draft.tables["attachments"]))
+            .order_by(Attachment.id)
+        )
+    ]
+    if attachments:
+        draft.erased.append(
+            f"{_plural(len(attachments), 'file')} kept with your requests and agreements (letters, emails)"
+        )
+    if draft.tables["issued_documents"]:
+        count = len(draft.tables["issued_documents"])
+        draft.erased.append(
+            f"your name on {_plural(count, 'document')} we sent you (we keep the record that "
+            f"{'it was' if count == 1 else 'they were'} sent)"
+        )
+    return attachments
+
+
+def _plan_logins(session: Session, scope: _Scope, draft: _Draft) -> list[LoginLine]:
+    ids = draft.tables["credentials"]
+    if not scope.whole_client or not ids:
         return []
     shared = set(
         session.scalars(
             select(credential_clients.c.credential_id)
-            .where(credential_clients.c.credential_id.in_(tables["credentials"]))
+            .where(credential_clients.c.credential_id.in_(ids))
             .group_by(credential_clients.c.credential_id)
             .having(func.count() > 1)
         )
     )
     lines = [
         LoginLine(c.id, c.operator.name, c.account_name, c.id not in shared)
-        for c in session.scalars(select(Credential).where(Credential.id.in_(tables["credentials"])).order_by("id"))
+        for c in session.scalars(select(Credential).where(Credential.id.in_(ids)).order_by("id"))
     ]
     own = [x.credential_id for x in lines if x.deleted]
-    mark("credentials", DELETE, own)
-    mark("credentials", KEEP, [x.credential_id for x in lines if not x.deleted])
+    draft.mark("credentials", DELETE, own)
+    draft.mark("credentials", KEEP, [x.credential_id for x in lines if not x.deleted])
     if own:
-        erased.append(
+        draft.erased.append(
             f"{_plural(len(own), 'login')} we kept for your accounts with other companies (passwords included)"
         )
     return lines
-
-
-def _plan_notices(session: Session, scope: _Scope, settings: Settings, today: date) -> list[NoticeLine]:
-    held = who_holds_what(session, scope.client.ref, settings, today)
-    personal = {"identity", "contact"} if not scope.whole_client else None
-    notices = []
-    for d in held.recipients:
-        names = [
-            n for code, n in zip(d.categories, d.category_names, strict=True) if personal is None or code in personal
-        ]
-        if names:
-            notices.append(NoticeLine(d.operator_id, d.operator_name, tuple(names), d.via))
-    return notices
 
 
 # -- doing it -------------------------------------------------------------------------------------------------------
@@ -686,9 +672,16 @@ def _tombstone_note(client_ref: str, on: date, request_ref: str) -> str:
     return f"Erased client {client_ref}, erased on {format_uk_date(on)} {under}."
 
 
-def _apply(session: Session, scope: _Scope, p: ErasurePlan, settings: Settings, today: date) -> None:
+def _apply(
+    session: Session,
+    scope: _Scope,
+    p: ErasurePlan,
+    census: Collection[tuple[str, int]],
+    settings: Settings,
+    today: date,
+) -> None:
+    """Erase what ``p`` says from the rows of the ``census``."""
     client = scope.client
-    census = _census(session, *scope.ids())
     request_ids = [i for t, i in census if t == "privacy_requests"]
     document_ids = [i for t, i in census if t == "issued_documents"]
     attachment_ids = [i for t, i in census if t == "attachments"]
@@ -735,8 +728,7 @@ def _apply(session: Session, scope: _Scope, p: ErasurePlan, settings: Settings, 
         session.execute(delete(Contact).where(Contact.id == scope.contact.id))
         session.flush()
         search.reindex(session, [client.id])
-    # The search index keeps deleted words in its old segments until they are merged.
-    session.execute(text("INSERT INTO client_search (client_search) VALUES ('optimize')"))
+    search.merge(session)
 
     erased_name = f"Erased ({client.ref})"
     session.execute(
@@ -769,7 +761,9 @@ def _apply(session: Session, scope: _Scope, p: ErasurePlan, settings: Settings, 
         update(IssuedDocument)
         .where(IssuedDocument.id.in_(document_ids))
         .values(
-            title=f"Document for erased client {client.ref}",
+            title=f"Document for erased client {client.ref}"
+            if scope.whole_client
+            else f"Document for an erased contact of {client.ref}",
             recipient="",
             delivered_to="",
             notes="",
@@ -817,10 +811,8 @@ def execute(
             "erasing."
         )
     scope = _load_scope(session, fresh.client_ref, fresh.request_ref, fresh.contact_id)
-    ids = scope.ids()
-    request_ref = scope.request.ref if scope.request is not None else ""
-    before = _census(session, *ids)
-    _apply(session, scope, fresh, settings, today)
+    before = _census(session, *scope.ids())
+    _apply(session, scope, fresh, before, settings, today)
     session.flush()
     session.expire_all()
     done = _result_rows(before, _recheck(session, before))
@@ -828,7 +820,7 @@ def execute(
     record = Erasure(
         client_id=fresh.client_id,
         client_ref=fresh.client_ref,
-        request_id=ids[2],
+        request_id=scope.request.id if scope.request is not None else None,
         scope=fresh.scope,
         reason=reason,
         done_on=today,
@@ -839,19 +831,7 @@ def execute(
         backup_days=settings.backup_keep_days,
     )
     session.add(record)
-    notice_ids = []
-    if ids[2] is not None:
-        for line in fresh.notices:
-            notice = RecipientNotice(
-                request_id=ids[2],
-                operator_id=line.operator_id,
-                operator_name=line.operator_name,
-                data_concerned=json.dumps(list(line.categories)),
-                due_on=today,
-            )
-            session.add(notice)
-            session.flush()
-            notice_ids.append(notice.id)
+    made = notices.create(session, scope.request, fresh.notices, today) if scope.request is not None else []
     session.merge(Counter(name=WIPE_PENDING, value=1))
     session.flush()
     counts: dict[str, int] = defaultdict(int)
@@ -864,12 +844,12 @@ def execute(
         f"client:{fresh.client_ref}",
         {"request": fresh.request_ref, "scope": fresh.scope, "reason": reason, "rows": dict(sorted(counts.items()))},
     )
-    if request_ref:
-        _complete_request(session, actor, request_ref, fresh, settings, today)
-    return ErasureResult(record.id, fresh.client_ref, fresh.request_ref, done, tuple(notice_ids), 0)
+    if scope.request is not None:
+        _complete_request(session, actor, fresh, settings, today)
+    return ErasureResult(record.id, fresh.client_ref, fresh.request_ref, done, tuple(n.id for n in made), 0)
 
 
-def _complete_request(session: Session, actor: str, ref: str, p: ErasurePlan, settings: Settings, today: date) -> None:
+def _complete_request(session: Session, actor: str, p: ErasurePlan, settings: Settings, today: date) -> None:
     from hartdesk.privacy import requests
 
     what = "client" if p.scope == CLIENT else "contact"
@@ -879,19 +859,16 @@ def _complete_request(session: Session, actor: str, ref: str, p: ErasurePlan, se
     )
     if p.notices:
         outcome += f" {_plural(len(p.notices), 'operator')} to be told (Art. 19)."
-    requests.complete(session, actor, ref, today, outcome, settings, today)
+    requests.complete(session, actor, p.request_ref, today, outcome, settings, today)
 
 
 def wipe_freed_space(register: OpenRegister) -> None:
-    """After the commit: rewrite the file without the freed pages and empty the WAL, so nothing erased is left in
-    either (VACUUM cannot run inside a transaction, so this takes a connection of its own). The erasure's
-    transaction marks the wipe as due; if hartdesk stops before it is done, the next sign-in does it."""
-    conn = register.engine.raw_connection()
-    try:
-        conn.execute("VACUUM")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
+    """After the commit: the file rewritten without the freed pages and the WAL emptied, so nothing erased is left in
+    either. The erasure's transaction marks the wipe as due; if hartdesk stops before it is done, the next sign-in
+    does it."""
+    if not register.compact():
+        log.warning("the WAL could not be emptied after an erasure; the next sign-in tries again")
+        return
     with register.session() as session:
         session.execute(delete(Counter).where(Counter.name == WIPE_PENDING))
 
@@ -920,4 +897,4 @@ def erase(
     wipe_freed_space(register)
     left = vault.delete_queued(register)
     log.info("erasure done (%d rows)", len(result.rows))
-    return ErasureResult(result.erasure_id, result.client_ref, result.request_ref, result.rows, result.notices, left)
+    return replace(result, keyring_entries_left=left)

@@ -1,15 +1,15 @@
 """UK GDPR Art. 19: after a rectification, erasure or restriction, every operator the data was disclosed to is told.
 
-The operators are fixed when the change is made (:func:`create`), from "who holds what" at that moment, because
-after an erasure the register no longer knows which services linked the client to which operator. Each notice is
-marked sent when its letter is saved, printed, drafted or emailed (:func:`mark_sent`, called by
-:mod:`hartdesk.privacy.produce`), and shows on the request's timeline.
+The operators are fixed when the change is made (:func:`recipients`, then :func:`create`), from "who holds what" at
+that moment, because after an erasure the register no longer knows which services linked the client to which
+operator. Each notice is marked sent when its letter is saved, printed, drafted or emailed (:func:`mark_sent`, called
+by :mod:`hartdesk.privacy.produce`), and shows on the request's timeline.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +21,18 @@ from hartdesk.models import PrivacyRequest, RecipientNotice
 from hartdesk.models.base import utcnow
 from hartdesk.models.enums import Delivery
 from hartdesk.privacy.requests import request_by_ref
-from hartdesk.register.whoholds import Disclosure
+from hartdesk.register.whoholds import who_holds_what
+from hartdesk.settings import Settings
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    """An operator the data was disclosed to, which must be told (Art. 19)."""
+
+    operator_id: int
+    operator_name: str
+    categories: tuple[str, ...]  # category names (never values)
+    via: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -40,22 +51,37 @@ class NoticeRow:
         return self.sent_on is not None
 
 
+def recipients(
+    session: Session, client_ref: str, settings: Settings, today: date, *, only: Collection[str] | None = None
+) -> list[NoticeLine]:
+    """The operators that received the client's data as of ``today``, each with the categories concerned (``only``:
+    just the categories with these codes; an operator left with none is left out)."""
+    lines = []
+    for d in who_holds_what(session, client_ref, settings, today).recipients:
+        names = tuple(
+            name for code, name in zip(d.categories, d.category_names, strict=True) if only is None or code in only
+        )
+        if names:
+            lines.append(NoticeLine(d.operator_id, d.operator_name, names, d.via))
+    return lines
+
+
 def create(
-    session: Session, request: PrivacyRequest, recipients: Sequence[Disclosure], today: date
+    session: Session, request: PrivacyRequest, lines: Sequence[NoticeLine], today: date
 ) -> list[RecipientNotice]:
     """One notice per operator not already due a notice on this request."""
     have = {
         n.operator_id for n in session.scalars(select(RecipientNotice).where(RecipientNotice.request_id == request.id))
     }
     made = []
-    for d in recipients:
-        if d.operator_id in have:
+    for line in lines:
+        if line.operator_id in have:
             continue
         notice = RecipientNotice(
             request_id=request.id,
-            operator_id=d.operator_id,
-            operator_name=d.operator_name,
-            data_concerned=json.dumps(list(d.category_names)),
+            operator_id=line.operator_id,
+            operator_name=line.operator_name,
+            data_concerned=json.dumps(list(line.categories)),
             due_on=today,
         )
         session.add(notice)
@@ -92,13 +118,8 @@ def get(session: Session, notice_id: int) -> NoticeRow:
     return _row(notice)
 
 
-def count_unsent(session: Session) -> int:
-    return len(session.scalars(select(RecipientNotice.id).where(RecipientNotice.sent_on.is_(None))).all())
-
-
 def mark_sent(
     session: Session,
-    actor: str,
     request_ref: str,
     operator_id: int,
     document_id: int,

@@ -193,7 +193,7 @@ def _record(session: Session, actor: str, made: Made, encrypted: bool, how: Deli
     )
     records.record_delivery(session, actor, document_id, how, to)
     if made.letter_kind is LetterKind.OPERATOR_NOTICE and made.operator_id is not None and made.request_ref:
-        notices.mark_sent(session, actor, made.request_ref, made.operator_id, document_id, how, uk_today())
+        notices.mark_sent(session, made.request_ref, made.operator_id, document_id, how, uk_today())
     return document_id
 
 

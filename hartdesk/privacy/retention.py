@@ -6,7 +6,8 @@ Three kinds of record are due:
   erase it (tombstone, invoices kept until their own date), with no request and no letter;
 - an **invoice**, after its tax retention date (the date an erasure flagged it with, or the one computed from the
   invoice retention setting and the financial year end);
-- a **request file** (the request, its timeline and its files), the set number of months after it closed.
+- a **request file** (the request, its timeline and its files, and on the documents sent for it whom they went to),
+  the set number of months after it closed.
 
 Audit entries are never due: the log is the proof of everything else.
 
@@ -22,17 +23,26 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import delete, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from hartdesk.dates import format_uk_date
 from hartdesk.errors import ValidationError
-from hartdesk.models import Client, ClientStatus, Contact, Invoice, PrivacyRequest, Service, ServiceStatus
+from hartdesk.models import (
+    Client,
+    ClientStatus,
+    Contact,
+    Invoice,
+    IssuedDocument,
+    PrivacyRequest,
+    Service,
+    ServiceStatus,
+)
 from hartdesk.models.enums import RequestStatus
 from hartdesk.privacy import erasure
 from hartdesk.register.whoholds import tax_retention_until
 from hartdesk.security import audit, vault
-from hartdesk.settings import Settings
+from hartdesk.settings import Settings, financial_year_end
 
 if TYPE_CHECKING:
     from hartdesk.storage.register import OpenRegister
@@ -117,17 +127,34 @@ def _closed_clients(session: Session, settings: Settings, today: date) -> list[D
     return items
 
 
+def last_due_issue_date(settings: Settings, today: date) -> date:
+    """The last issue date of an invoice whose tax retention is over on ``today``: the last financial year end
+    that is the retention years before today (the setting's year end is never 29 February, so adding the years
+    back is exact). An invoice issued on or before it is due, one issued after it is not."""
+    month, day = financial_year_end(settings) or (3, 31)
+    limit = today - relativedelta(years=settings.invoice_retention_years)
+    year_end = date(limit.year, month, day)
+    return year_end if year_end <= limit else date(limit.year - 1, month, day)
+
+
+def _invoices_due(settings: Settings, today: date) -> ColumnElement[bool]:
+    """The invoices past their date, as SQL: flagged by an erasure with a date passed, or issued early enough."""
+    return or_(
+        Invoice.delete_on <= today,
+        and_(Invoice.delete_on.is_(None), Invoice.issued_on <= last_due_issue_date(settings, today)),
+    )
+
+
 def _invoices(session: Session, settings: Settings, today: date) -> list[DueItem]:
     items = []
     rows = session.execute(
         select(Invoice.id, Invoice.number, Invoice.issued_on, Invoice.delete_on, Client.ref)
         .join(Client, Client.id == Invoice.client_id)
+        .where(_invoices_due(settings, today))
         .order_by(Invoice.issued_on, Invoice.number)
     )
     for invoice_id, number, issued_on, delete_on, client_ref in rows:
         due = delete_on or tax_retention_until(issued_on, settings)
-        if due > today:
-            continue
         rule = (
             "the date set when the client was erased"
             if delete_on
@@ -179,9 +206,37 @@ def review(session: Session, settings: Settings, today: date) -> list[DueItem]:
     )
 
 
+def counts(items: Sequence[DueItem]) -> dict[str, int]:
+    """How many closed clients, invoices and request files of ``items`` can go (the blocked ones left out)."""
+    kinds = (("clients", CLIENT), ("invoices", INVOICE), ("request_files", REQUEST))
+    return {key: sum(1 for item in items if item.kind == kind and not item.blocked) for key, kind in kinds}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def what_goes(items: Sequence[DueItem], done: bool = False) -> str:
+    """Says what goes: "2 closed clients will be erased, 3 invoices and 1 request file deleted" (``done``: what
+    went, "2 closed clients erased, …")."""
+    n = counts(items)
+    words = (("invoices", "invoice"), ("request_files", "request file"))
+    deleted = [_plural(n[key], word) for key, word in words if n[key]]
+    parts = []
+    if n["clients"]:
+        parts.append(f"{_plural(n['clients'], 'closed client')} {'' if done else 'will be '}erased")
+    if deleted:
+        verb = "deleted" if done or parts else "will be deleted"
+        parts.append(f"{' and '.join(deleted)} {verb}")
+    return ", ".join(parts)
+
+
 def count_due(session: Session, settings: Settings, today: date) -> int:
-    """How many items could go now (for the dashboard's reminder)."""
-    return sum(1 for item in review(session, settings, today) if not item.blocked)
+    """How many items could go now (for the dashboard's reminder): the invoices counted in SQL, as there can be
+    tens of thousands."""
+    invoices = session.scalar(select(func.count(Invoice.id)).where(_invoices_due(settings, today))) or 0
+    others = _closed_clients(session, settings, today) + _request_files(session, settings, today)
+    return invoices + sum(1 for item in others if not item.blocked)
 
 
 def apply(session: Session, actor: str, settings: Settings, today: date, previewed: Sequence[DueItem]) -> list[DueItem]:
@@ -204,16 +259,15 @@ def apply(session: Session, actor: str, settings: Settings, today: date, preview
     invoice_ids = [item.record_id for item in doing if item.kind == INVOICE]
     request_ids = [item.record_id for item in doing if item.kind == REQUEST]
     session.execute(delete(Invoice).where(Invoice.id.in_(invoice_ids)))
+    # The record that a document was sent stays; to whom it went goes with the request file.
+    session.execute(
+        update(IssuedDocument)
+        .where(IssuedDocument.request_id.in_(request_ids))
+        .values(recipient="", delivered_to="", notes="")
+    )
     session.execute(delete(PrivacyRequest).where(PrivacyRequest.id.in_(request_ids)))
-    counts = {kind: sum(1 for item in doing if item.kind == kind) for kind in (CLIENT, INVOICE, REQUEST)}
     if doing:
-        audit.record(
-            session,
-            actor,
-            "retention.applied",
-            "",
-            {"clients": counts[CLIENT], "invoices": counts[INVOICE], "request_files": counts[REQUEST]},
-        )
+        audit.record(session, actor, "retention.applied", "", dict(counts(doing)))
     return doing
 
 

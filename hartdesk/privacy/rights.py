@@ -18,12 +18,11 @@ from hartdesk.dates import format_uk_date
 from hartdesk.errors import ValidationError
 from hartdesk.models import Client, ClientStatus, PrivacyRequest
 from hartdesk.models.base import utcnow
-from hartdesk.models.enums import EventKind, IdentityStatus, RequestType
+from hartdesk.models.enums import EventKind, RequestType
 from hartdesk.privacy import notices
 from hartdesk.privacy.requests import add_event, request_by_ref
 from hartdesk.register import clients, fields
 from hartdesk.register.clients import ClientInput
-from hartdesk.register.whoholds import who_holds_what
 from hartdesk.security import audit, sealing
 from hartdesk.settings import Settings
 
@@ -35,7 +34,7 @@ def client_for_request(session: Session, request: PrivacyRequest, kind: RequestT
         raise ValidationError(f"{request.ref} is a request for {request.kind.label.lower()}, not {kind.label.lower()}.")
     if request.status.is_closed:
         raise ValidationError(f"{request.ref} is already {request.status.label.lower()}: reopen it first.")
-    if request.identity_status in (IdentityStatus.REQUESTED, IdentityStatus.FAILED, IdentityStatus.UNCHECKED):
+    if not request.identity_status.is_confirmed:
         raise ValidationError(f"The identity of the person behind {request.ref} is not confirmed: confirm it first.")
     if request.client_id is None:
         raise ValidationError(f"{request.ref} is not linked to a client: link it to the client first.")
@@ -46,9 +45,13 @@ def client_for_request(session: Session, request: PrivacyRequest, kind: RequestT
     return client
 
 
-def _notify(session: Session, request: PrivacyRequest, client: Client, settings: Settings, today: date) -> int:
-    recipients = who_holds_what(session, client.ref, settings, today).recipients
-    return len(notices.create(session, request, recipients, today))
+def _notify(
+    session: Session, actor: str, request: PrivacyRequest, client: Client, done: str, settings: Settings, today: date
+) -> int:
+    """Each operator that received the client's data is due a notice; the timeline says ``done`` and how many."""
+    told = len(notices.create(session, request, notices.recipients(session, client.ref, settings, today), today))
+    add_event(session, actor, request.ref, EventKind.NOTE, today, f"{done} {told} operator(s) to be told.", today)
+    return told
 
 
 def restrict(session: Session, actor: str, request_ref: str, settings: Settings, today: date) -> int:
@@ -60,16 +63,8 @@ def restrict(session: Session, actor: str, request_ref: str, settings: Settings,
     client.restricted_on = today
     client.restriction_note = f"under request {request.ref}"
     client.updated_at = utcnow()
-    told = _notify(session, request, client, settings, today)
-    add_event(
-        session,
-        actor,
-        request.ref,
-        EventKind.NOTE,
-        today,
-        f"Restricted {client.ref}: its data is only stored from now on, not used. {told} operator(s) to be told.",
-        today,
-    )
+    done = f"Restricted {client.ref}: its data is only stored from now on, not used."
+    told = _notify(session, actor, request, client, done, settings, today)
     audit.record(session, actor, "client.restricted", f"client:{client.ref}", {"request": request.ref})
     return told
 
@@ -83,7 +78,9 @@ def lift_restriction(session: Session, actor: str, client_ref: str, reason: str,
     client.restricted_on = None
     client.restriction_note = ""
     client.updated_at = utcnow()
-    audit.record(session, actor, "client.restriction-lifted", f"client:{client.ref}", {"reason": reason})
+    # The reason may name the person or what they said: sealed like a rectification's values.
+    sealed = sealing.seal(session, client.id, {"reason": reason})
+    audit.record(session, actor, "client.restriction-lifted", f"client:{client.ref}", {"sealed": sealed})
 
 
 def restriction_text(restricted_on: date | None, note: str) -> str:
@@ -116,16 +113,8 @@ def rectify(
         f"client:{client.ref}",
         {"request": request.ref, "fields": changed, "sealed": sealed},
     )
-    told = _notify(session, request, client, settings, today)
-    add_event(
-        session,
-        actor,
-        request.ref,
-        EventKind.NOTE,
-        today,
-        f"Corrected on {client.ref}: {', '.join(f.replace('_', ' ') for f in changed)}. {told} operator(s) to be told.",
-        today,
-    )
+    done = f"Corrected on {client.ref}: {', '.join(f.replace('_', ' ') for f in changed)}."
+    _notify(session, actor, request, client, done, settings, today)
     return changed
 
 

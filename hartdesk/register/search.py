@@ -162,6 +162,12 @@ def forget(session: Session, client_id: int) -> None:
     session.execute(text("DELETE FROM client_search WHERE rowid = :id"), {"id": client_id})
 
 
+def merge(session: Session) -> None:
+    """Merge the index into one segment: the words of rows deleted or rebuilt stay in the old segments until then,
+    and an erasure must leave none."""
+    session.execute(text("INSERT INTO client_search (client_search) VALUES ('optimize')"))
+
+
 # -- the query ------------------------------------------------------------------------------------------------------
 
 

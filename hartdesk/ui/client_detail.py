@@ -632,13 +632,9 @@ class ClientDetailDialog(RecordWindow[ClientRecord]):
 
     def open_document(self, title: str, maker: Maker) -> DocumentDialog:
         """The document dialog for ``maker`` (not modal); the documents shown are read again after each delivery."""
-        from hartdesk.ui.document_dialog import DocumentDialog
+        from hartdesk.ui.document_dialog import open_document
 
-        dialog = DocumentDialog(self.ctx, title, maker, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.delivered.connect(lambda _text: self._changed())
-        dialog.show()
-        return dialog
+        return open_document(self.ctx, self, title, maker, self._changed)
 
     @Slot()
     def _on_report_button_clicked(self) -> None:

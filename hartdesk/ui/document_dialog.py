@@ -856,6 +856,24 @@ class DocumentDialog(QDialog):
         QDialog.done(self, result)
 
 
+def open_document(
+    ctx: AppContext,
+    parent: QWidget,
+    title: str,
+    maker: Maker,
+    on_delivered: Callable[[], None],
+    *,
+    for_post: bool = True,
+) -> DocumentDialog:
+    """The document dialog for ``maker`` (not modal, deleted once closed); ``on_delivered`` runs after each delivery
+    is recorded (the window that opened it reads its documents or timeline again)."""
+    dialog = DocumentDialog(ctx, title, maker, parent, for_post=for_post)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.delivered.connect(lambda _text: on_delivered())
+    dialog.show()
+    return dialog
+
+
 # --- the email form ---------------------------------------------------------------------------------------------------
 
 

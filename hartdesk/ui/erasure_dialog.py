@@ -34,10 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from hartdesk.dates import format_uk_date
-from hartdesk.errors import HartdeskError, SignInError, ThrottledError, ValidationError
-from hartdesk.ui import crash
+from hartdesk.errors import SignInError, ThrottledError, ValidationError
 from hartdesk.ui.context import AppContext
-from hartdesk.ui.notices_panel import NoticesPanel, open_document
+from hartdesk.ui.notices_panel import NoticesPanel
 from hartdesk.ui.request_actions import ui_today
 from hartdesk.ui.widgets import (
     ERROR_COLOUR,
@@ -46,6 +45,7 @@ from hartdesk.ui.widgets import (
     make_error_label,
     named,
     scrolling,
+    show_failure,
     show_message,
     value_label,
 )
@@ -96,12 +96,17 @@ def _size_text(size: int) -> str:
 # --- pieces of the plan page ------------------------------------------------------------------------------------------
 
 
-def _heading(text: str, name: str) -> QLabel:
-    label = named(QLabel(text), name)
+def _bold(label: QLabel, scale: float) -> QLabel:
+    """``label`` in bold, ``scale`` times the size of the text around it."""
     font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 1.15)
+    font.setPointSizeF(font.pointSizeF() * scale)
     font.setBold(True)
     label.setFont(font)
+    return label
+
+
+def _heading(text: str, name: str) -> QLabel:
+    label = _bold(named(QLabel(text), name), 1.15)
     label.setContentsMargins(0, 10, 0, 2)
     return label
 
@@ -113,14 +118,20 @@ def _note(text: str) -> QLabel:
     return label
 
 
-def _bullets(lines: Sequence[str], name: str) -> QWidget:
-    """``lines`` one under the other, each after a bullet, wrapping under its own start (not under the bullet)."""
+def _two_columns(name: str, spacing: int) -> tuple[QWidget, QGridLayout]:
+    """A box named ``name`` with a grid whose second column takes the width."""
     box = named(QWidget(), name)
     grid = QGridLayout(box)
     grid.setContentsMargins(8, 0, 0, 0)
-    grid.setHorizontalSpacing(6)
+    grid.setHorizontalSpacing(spacing)
     grid.setVerticalSpacing(3)
     grid.setColumnStretch(1, 1)
+    return box, grid
+
+
+def _bullets(lines: Sequence[str], name: str) -> QWidget:
+    """``lines`` one under the other, each after a bullet, wrapping under its own start (not under the bullet)."""
+    box, grid = _two_columns(name, 6)
     for row, line in enumerate(lines):
         bullet = QLabel("•")
         grid.addWidget(bullet, row, 0, Qt.AlignmentFlag.AlignTop)
@@ -132,19 +143,11 @@ def _bullets(lines: Sequence[str], name: str) -> QWidget:
 
 def _pairs(lines: Sequence[str], name: str) -> QWidget:
     """The values the register holds ("Email: a@b, c@d"), each name in bold beside its values."""
-    box = named(QWidget(), name)
-    grid = QGridLayout(box)
-    grid.setContentsMargins(8, 0, 0, 0)
-    grid.setHorizontalSpacing(12)
-    grid.setVerticalSpacing(3)
-    grid.setColumnStretch(1, 1)
+    box, grid = _two_columns(name, 12)
     for row, line in enumerate(lines):
         key, sep, value = line.partition(": ")
-        what = value_label(f"{name}_key")
+        what = _bold(value_label(f"{name}_key"), 1.0)
         what.setText(key + ":" if sep else key)
-        font = what.font()
-        font.setBold(True)
-        what.setFont(font)
         what.setWordWrap(False)
         grid.addWidget(what, row, 0, Qt.AlignmentFlag.AlignTop)
         shown = value_label(f"{name}_value")
@@ -238,10 +241,7 @@ class ErasureDialog(QDialog):
         self.header_label.setTextFormat(Qt.TextFormat.PlainText)
         self.header_label.setWordWrap(True)
         self.header_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = self.header_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.header_label.setFont(font)
+        _bold(self.header_label, 1.35)
         self.busy_label = named(QLabel(BUSY_PLAN), "busy_label")
         self.busy_label.setStyleSheet(NOTE_STYLE)
 
@@ -345,8 +345,7 @@ class ErasureDialog(QDialog):
             from hartdesk.privacy import erasure
 
             with who.register.session() as session:
-                settings = settings_mod.load(session)
-                return erasure.plan(session, client_ref, settings, today, request_ref=request_ref)
+                return erasure.plan(session, client_ref, settings_mod.load(session), today, request_ref=request_ref)
 
         self.busy_label.setText(BUSY_PLAN)
         self.busy_label.show()
@@ -371,7 +370,7 @@ class ErasureDialog(QDialog):
         if not shiboken6.isValid(self) or generation != self._generation:
             return
         self.busy_label.hide()
-        self._show_failure(exc)
+        show_failure(self.error_label, exc, self)
         self._set_enabled()
 
     def show_plan(self, plan: ErasurePlan) -> None:
@@ -403,50 +402,48 @@ class ErasureDialog(QDialog):
             kept_rows.append((what, k.ground, until_text(k.until)))
         add(_table(("What", "Why", "Until"), kept_rows, (5, 5, 0), "kept_table"))
 
+        def add_list(lines: list[str], name: str, none: str, after: str = "") -> None:
+            if not lines:
+                add(_note(none))
+                return
+            add(_bullets(lines, name))
+            if after:
+                add(_note(after))
+
         add(_heading("Operators to tell (Art. 19)", "operators_heading"))
-        if plan.notices:
-            lines = [
+        add_list(
+            [
                 f"{n.operator_name}: {', '.join(n.categories)}" + (f" — through {', '.join(n.via)}" if n.via else "")
                 for n in plan.notices
-            ]
-            add(_bullets(lines, "operators"))
-            add(_note("A notice to each is made after the erasure, to save, print or email."))
-        else:
-            add(_note("None: no operator received the data."))
-
+            ],
+            "operators",
+            "None: no operator received the data.",
+            "A notice to each is made after the erasure, to save, print or email.",
+        )
         add(_heading("Logins deleted from the vault / unlinked", "logins_heading"))
-        if plan.logins:
-            add(
-                _bullets(
-                    [
-                        f"{x.operator_name}, {x.account_name}: "
-                        + (
-                            "deleted from the vault, its password too"
-                            if x.deleted
-                            else "unlinked only (it serves other clients too, so it stays)"
-                        )
-                        for x in plan.logins
-                    ],
-                    "logins",
+        add_list(
+            [
+                f"{x.operator_name}, {x.account_name}: "
+                + (
+                    "deleted from the vault, its password too"
+                    if x.deleted
+                    else "unlinked only (it serves other clients too, so it stays)"
                 )
-            )
-        else:
-            add(_note("None."))
-
+                for x in plan.logins
+            ],
+            "logins",
+            "None.",
+        )
         add(_heading("Files deleted", "files_heading"))
-        if plan.attachments:
-            add(
-                _bullets(
-                    [
-                        f"{a.filename} ({_size_text(a.size)}), "
-                        + (f"kept with {a.request_ref}" if a.request_ref else "the signed copy of an agreement")
-                        for a in plan.attachments
-                    ],
-                    "files",
-                )
-            )
-        else:
-            add(_note("None."))
+        add_list(
+            [
+                f"{a.filename} ({_size_text(a.size)}), "
+                + (f"kept with {a.request_ref}" if a.request_ref else "the signed copy of an agreement")
+                for a in plan.attachments
+            ],
+            "files",
+            "None.",
+        )
 
     def texts(self) -> list[str]:
         """Every text the plan page shows (what a clerk reads, for tests and screen readers alike)."""
@@ -484,14 +481,11 @@ class ErasureDialog(QDialog):
         who, today = self.ctx.who, ui_today(self.ctx)
 
         def work() -> ErasureResult:
-            from hartdesk import settings as settings_mod
             from hartdesk.privacy import erasure
 
             who.require_admin()
             who.confirm_password(password)
-            with who.register.session() as session:
-                settings = settings_mod.load(session)
-            return erasure.erase(who.register, who.username, plan, settings, today)
+            return erasure.erase(who.register, who.username, plan, who.settings(), today)
 
         show_message(self.error_label, "")
         self._set_busy(True)
@@ -509,18 +503,11 @@ class ErasureDialog(QDialog):
         if not shiboken6.isValid(self):
             return
         self._set_busy(False)
-        self._show_failure(exc)
+        show_failure(self.error_label, exc, self)
         if isinstance(exc, (SignInError, ThrottledError)):
             self.password_edit.setFocus()
         elif isinstance(exc, ValidationError):  # the register changed, or something now stops it: look again
             self.load_plan(keep_message=True)
-
-    def _show_failure(self, exc: BaseException) -> None:
-        if isinstance(exc, HartdeskError):
-            show_message(self.error_label, exc.message)
-        else:
-            show_message(self.error_label, "")
-            crash.report_unexpected(exc, self)
 
     def reject(self) -> None:
         """Not while the erasure runs: it finishes either way, and the next page says what to do next."""
@@ -533,10 +520,7 @@ class ErasureDialog(QDialog):
         page = named(QWidget(), "done_page")
         self.done_label = named(QLabel(DONE_TEXT), "done_label")
         self.done_label.setWordWrap(True)
-        font = self.done_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.done_label.setFont(font)
+        _bold(self.done_label, 1.35)
         self.done_label.setStyleSheet(f"color: {OK_COLOUR};")
         self.summary_label = value_label("summary_label")
         self.keyring_label = value_label("keyring_label")
@@ -592,14 +576,10 @@ class ErasureDialog(QDialog):
         self.confirmation_button.setFocus()
 
     def open_confirmation(self) -> DocumentDialog:
-        return open_document(
-            self.ctx,
-            self,
-            confirmation_title(self.request_ref),
-            confirmation_maker(self.request_ref),
-            self.for_post,
-            self.document_recorded.emit,
-        )
+        from hartdesk.ui.document_dialog import open_document
+
+        title, maker = confirmation_title(self.request_ref), confirmation_maker(self.request_ref)
+        return open_document(self.ctx, self, title, maker, self.document_recorded.emit, for_post=self.for_post)
 
     @Slot()
     def _on_confirmation_button_clicked(self) -> None:

@@ -58,20 +58,6 @@ def notice_maker(request_ref: str, notice_id: int) -> Maker:
     return make
 
 
-def open_document(
-    ctx: AppContext, parent: QWidget, title: str, maker: Maker, for_post: bool, on_delivered: Callable[[], None]
-) -> DocumentDialog:
-    """The document dialog for ``maker`` (not modal, deleted once closed); ``on_delivered`` runs after each delivery
-    is recorded."""
-    from hartdesk.ui.document_dialog import DocumentDialog
-
-    dialog = DocumentDialog(ctx, title, maker, parent, for_post=for_post)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.delivered.connect(lambda _text: on_delivered())
-    dialog.show()
-    return dialog
-
-
 def sent_text(row: NoticeRow) -> str:
     """When and how the notice left, or that it has not yet."""
     if row.sent_on is None:
@@ -233,11 +219,12 @@ class NoticesPanel(QWidget):
 
     def open_notice(self, row: NoticeRow) -> DocumentDialog:
         """The document dialog of the notice ``row``."""
+        from hartdesk.ui.document_dialog import open_document
+
         show_message(self.error_label, "")
         title = f"Notice to {row.operator_name} (Art. 19) — {self.request_ref}"
-        return open_document(
-            self.ctx, self, title, notice_maker(self.request_ref, row.id), False, self._on_document_delivered
-        )
+        maker = notice_maker(self.request_ref, row.id)
+        return open_document(self.ctx, self, title, maker, self._on_document_delivered, for_post=False)
 
     def _on_document_delivered(self) -> None:
         if not shiboken6.isValid(self):

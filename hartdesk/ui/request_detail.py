@@ -49,7 +49,6 @@ from hartdesk.dates import format_short_date
 from hartdesk.errors import HartdeskError, ValidationError
 from hartdesk.models.enums import (
     EventKind,
-    IdentityStatus,
     LetterKind,
     RequestChannel,
     RequestRole,
@@ -64,6 +63,7 @@ from hartdesk.register import fields
 from hartdesk.settings import Settings
 from hartdesk.ui import crash
 from hartdesk.ui.context import AppContext
+from hartdesk.ui.erasure_dialog import ONLY_ADMIN, ErasureDialog, confirmation_maker, confirmation_title
 from hartdesk.ui.notices_panel import NoticesPanel
 from hartdesk.ui.record_window import Col, ListModel, OneWindowEach, RecordWindow, value_form
 from hartdesk.ui.request_actions import ACTIONS, ActionDialog, TimelineEntryDialog, button_text, ui_today
@@ -85,7 +85,6 @@ if TYPE_CHECKING:
     from hartdesk.privacy.notices import NoticeRow
     from hartdesk.security.signin import SignedIn
     from hartdesk.ui.document_dialog import DocumentDialog, Maker
-    from hartdesk.ui.erasure_dialog import ErasureDialog
 
 
 # (text colour, background) of the due-date panel, by urgency; dark enough on their tint to read (WCAG AA).
@@ -109,8 +108,6 @@ STATUS_COLOURS = {
     RequestStatus.WITHDRAWN: ("#3d3d3d", "#ececec"),
 }
 RIGHTS_TYPES = (RequestType.ERASURE, RequestType.RECTIFICATION, RequestType.RESTRICTION)  # followed by Art. 19 notices
-IDENTITY_NOT_CONFIRMED = (IdentityStatus.UNCHECKED, IdentityStatus.REQUESTED, IdentityStatus.FAILED)
-ONLY_ADMIN = "Only an administrator can erase data"
 # The rights buttons' mnemonics: D (erase; the tab of the notices, shown only once an erasure is done) and I (restrict,
 # correct, the confirmation: the identity is confirmed by then, so "Ask for identity" is not offered beside them).
 ERASE_TEXT = "Erase &data…"
@@ -747,7 +744,7 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
         is_open = d is not None and not d.status.is_closed
         kind = d.kind if d is not None else None
         linked = d is not None and bool(d.client_ref)
-        confirmed = d is not None and d.identity_status not in IDENTITY_NOT_CONFIRMED
+        confirmed = d is not None and d.identity_status.is_confirmed
         # "Ask for &identity…" keeps its letter while it is offered; the rights buttons give it up meanwhile.
         letter_free = d is None or "ask-identity" not in d.actions
         for button, text in (
@@ -807,15 +804,11 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
     def open_document(self, title: str, maker: Maker) -> DocumentDialog:
         """The document dialog for ``maker`` (not modal), for post when the request came by post, else for email;
         the timeline is read again after each delivery."""
-        from hartdesk.ui.document_dialog import DocumentDialog
+        from hartdesk.ui.document_dialog import open_document
 
         self._say("")
         by_post = self.record is not None and self.record.detail.channel is RequestChannel.POST
-        dialog = DocumentDialog(self.ctx, title, maker, self, for_post=by_post)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.delivered.connect(lambda _text: self._changed())
-        dialog.show()
-        return dialog
+        return open_document(self.ctx, self, title, maker, self._changed, for_post=by_post)
 
     def make_letter(self, kind: LetterKind) -> DocumentDialog | None:
         from hartdesk.ui.document_dialog import letter_maker
@@ -837,8 +830,6 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
 
     @Slot()
     def _on_confirmation_button_clicked(self) -> None:
-        from hartdesk.ui.erasure_dialog import confirmation_maker, confirmation_title
-
         if self.record is None or self.record.rights.erased_on is None:
             return
         self.open_document(confirmation_title(self.ref), confirmation_maker(self.ref))
@@ -848,8 +839,6 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
     @Slot()
     def _on_erase_button_clicked(self) -> ErasureDialog | None:
         """The erasure dialog (window-modal): the plan, then the erasure, then the letters."""
-        from hartdesk.ui.erasure_dialog import ErasureDialog
-
         d = self.record.detail if self.record is not None else None
         if d is None or self.erase_button.isHidden() or not self.erase_button.isEnabled():
             return None

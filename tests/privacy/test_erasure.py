@@ -603,6 +603,37 @@ def test_a_contact_erasure_does_exactly_what_its_plan_says(scenario: Scenario, o
     assert now["clients"] == before["clients"] and now["services"] == before["services"]
 
 
+def test_a_contact_still_named_as_a_domains_registrant_is_not_erased_until_the_domain_says_otherwise(
+    scenario: Scenario, organisation: Organisation
+) -> None:
+    """An ended domain keeps its registrant's details: erasing the contact must not leave them there unseen."""
+    sc, org = scenario, organisation
+    old_domain = "old-kittiwake.example"
+    with sc.who.register.session() as s:
+        services.add_service(
+            s,
+            ADMIN,
+            org.client_ref,
+            services.ServiceInput(
+                ServiceKind.DOMAIN_REGISTRATION,
+                old_domain,
+                status=ServiceStatus.ENDED,
+                start_date=date(2022, 5, 1),
+                end_date=date(2025, 5, 1),
+                registrant_name=ORG_CONTACT,
+                registrant_email=ORG_CONTACT_EMAILS[1],
+            ),
+        )
+    p = _plan(sc, org.request_ref, client_ref=org.client_ref, contact_id=org.contact_id)
+    assert p.blockers == (
+        f"{ORG_CONTACT} is the registrant recorded on {old_domain}: clear or change the domain's registrant first.",
+    )
+    before = all_rows(sc.who.register)
+    with pytest.raises(ValidationError, match="is the registrant recorded on"):
+        _erase(sc, p)
+    assert all_rows(sc.who.register) == before
+
+
 def test_a_plan_made_before_the_register_changed_is_refused_and_nothing_changes(
     scenario: Scenario, memory_keyring: MemoryKeyring
 ) -> None:

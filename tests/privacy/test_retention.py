@@ -20,6 +20,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from hartdesk import settings as settings_mod
@@ -41,14 +43,23 @@ from hartdesk.models import (
     ServiceKind,
     ServiceStatus,
 )
-from hartdesk.privacy import erasure, retention
+from hartdesk.privacy import erasure, produce, retention
 from hartdesk.privacy.retention import CLIENT, INVOICE, REQUEST, DueItem
 from hartdesk.register import clients, services
 from hartdesk.register.clients import AddressInput, ClientInput, ContactInput
 from hartdesk.storage import database
 from hartdesk.storage.verify import verify
 from tests.conftest import ADMIN
-from tests.privacy.erasure_scenario import TODAY, Scenario, build, decrypted_files, found_by_query, found_in_files
+from tests.privacy.erasure_scenario import (
+    EMAILS,
+    NAME,
+    TODAY,
+    Scenario,
+    build,
+    decrypted_files,
+    found_by_query,
+    found_in_files,
+)
 
 REVIEW_DAY = date(2030, 6, 1)
 CLOSED_NAME = "Ropewalk Chandlery Ltd"
@@ -271,3 +282,45 @@ def test_a_list_made_before_the_register_changed_is_refused_and_changes_nothing(
         retention.apply_and_wipe(reg, ADMIN, _settings(d), REVIEW_DAY, items)
     assert _snapshot(reg) == changed
     assert [i.ref for i in _review(d) if i.kind == INVOICE] == ["INV-5999", "INV-6001", "INV-7001"]
+
+
+def test_a_request_file_leaves_no_name_or_address_on_the_documents_sent_for_it(due: Due) -> None:
+    """The erasure keeps the requester's name and email on its request only until the request file's date; the
+    confirmation letter sent after the erasure must not keep them longer on its record of the document."""
+    d = due
+    reg = d.sc.who.register
+    with reg.session() as s:
+        settings = settings_mod.load(s)
+        made = produce.make_erasure_confirmation(s, d.sc.request_ref, settings, TODAY, for_post=False)
+        produce.email_draft(s, ADMIN, made, produce.default_email(made, settings, False), settings)
+    kept = (NAME, EMAILS[0])
+    assert {hit[0] for hits in found_by_query(reg, kept).values() for hit in hits} == {
+        "privacy_requests",
+        "request_events",
+        "issued_documents",
+    }
+
+    retention.apply_and_wipe(reg, ADMIN, _settings(d), REVIEW_DAY, _review(d))
+
+    assert found_by_query(reg, kept) == {}
+    with reg.session() as s:  # the record that the letter was sent stays, without whom it went to
+        letter = s.scalar(select(IssuedDocument).where(IssuedDocument.title == made.title))
+        assert letter is not None and letter.request_id is None and (letter.recipient, letter.delivered_to) == ("", "")
+
+
+@example(issued=date(2020, 3, 31), today=date(2026, 3, 31), years=6, year_end="03-31")  # due on the day itself
+@example(issued=date(2020, 4, 1), today=date(2027, 3, 30), years=6, year_end="03-31")
+@given(
+    issued=st.dates(date(2000, 1, 1), date(2040, 12, 31)),
+    today=st.dates(date(2000, 1, 1), date(2050, 12, 31)),
+    years=st.integers(1, 20),
+    year_end=st.sampled_from(["03-31", "12-31", "04-05", "02-28", "01-01", "09-30"]),
+)
+def test_the_invoice_cutoff_agrees_with_each_invoices_own_retention_date(
+    issued: date, today: date, years: int, year_end: str
+) -> None:
+    from hartdesk.privacy.retention import last_due_issue_date
+    from hartdesk.register.whoholds import tax_retention_until
+
+    s = settings_mod.Settings(invoice_retention_years=years, financial_year_end=year_end)
+    assert (issued <= last_due_issue_date(s, today)) == (tax_retention_until(issued, s) <= today)

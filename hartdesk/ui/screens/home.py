@@ -209,6 +209,19 @@ class DueList(QWidget):
         self.table.setFixedHeight(header + rows + 2 * self.table.frameWidth())
 
 
+def _reminder(name: str, button: QPushButton) -> tuple[QFrame, QLabel]:
+    """A hidden reminder line ``<name>_note``: its words (``<name>_label``), then ``button`` to act on it."""
+    note = named(QFrame(), f"{name}_note")
+    label = named(QLabel(), f"{name}_label")
+    label.setWordWrap(True)
+    row = QHBoxLayout(note)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(label, 1)
+    row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+    note.setVisible(False)
+    return note, label
+
+
 class HomeScreen(Screen):
     title = "Home"
     icon_name = "fa5s.home"
@@ -244,27 +257,12 @@ class HomeScreen(Screen):
         warning_row.addWidget(self.setup_totp_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.totp_warning.setVisible(False)
 
-        self.rotation_note = named(QFrame(), "rotation_note")
-        self.rotation_label = named(QLabel(), "rotation_label")
-        self.rotation_label.setWordWrap(True)
         self.open_vault_button = named(QPushButton("&Open the Vault"), "open_vault_button")
         self.open_vault_button.clicked.connect(self._on_open_vault_button_clicked)
-        rotation_row = QHBoxLayout(self.rotation_note)
-        rotation_row.setContentsMargins(0, 0, 0, 0)
-        rotation_row.addWidget(self.rotation_label, 1)
-        rotation_row.addWidget(self.open_vault_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.rotation_note.setVisible(False)
-
-        self.retention_note = named(QFrame(), "retention_note")
-        self.retention_label = named(QLabel(), "retention_label")
-        self.retention_label.setWordWrap(True)
+        self.rotation_note, self.rotation_label = _reminder("rotation", self.open_vault_button)
         self.review_retention_button = named(QPushButton("&Review retention"), "review_retention_button")
         self.review_retention_button.clicked.connect(self._on_review_retention_button_clicked)
-        retention_row = QHBoxLayout(self.retention_note)
-        retention_row.setContentsMargins(0, 0, 0, 0)
-        retention_row.addWidget(self.retention_label, 1)
-        retention_row.addWidget(self.review_retention_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.retention_note.setVisible(False)
+        self.retention_note, self.retention_label = _reminder("retention", self.review_retention_button)
 
         box = QGroupBox("This register")
         self.path_label = value_label("home_register_path")
@@ -437,27 +435,27 @@ class HomeScreen(Screen):
         if self._dialog is not None:
             self._dialog.close()
 
-    @Slot()
-    def _on_open_vault_button_clicked(self) -> None:
+    def _go_to(self, cls: type[Screen]) -> None:
+        """Show the screen of type ``cls``, if this person has it."""
         from hartdesk.ui.main_window import MainWindow
-        from hartdesk.ui.screens.vault import VaultScreen
 
         window = self.window()
         if isinstance(window, MainWindow):
-            vault = window.screen_of(VaultScreen)
-            if vault is not None:
-                window.show_screen(vault)
+            screen = window.screen_of(cls)
+            if screen is not None:
+                window.show_screen(screen)
+
+    @Slot()
+    def _on_open_vault_button_clicked(self) -> None:
+        from hartdesk.ui.screens.vault import VaultScreen
+
+        self._go_to(VaultScreen)
 
     @Slot()
     def _on_review_retention_button_clicked(self) -> None:
-        from hartdesk.ui.main_window import MainWindow
         from hartdesk.ui.screens.retention import RetentionScreen
 
-        window = self.window()
-        if isinstance(window, MainWindow):
-            screen = window.screen_of(RetentionScreen)
-            if screen is not None:
-                window.show_screen(screen)
+        self._go_to(RetentionScreen)
 
     @Slot()
     def _on_setup_totp_button_clicked(self) -> None:

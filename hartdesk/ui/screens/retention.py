@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from hartdesk.dates import format_short_date
 from hartdesk.errors import HartdeskError, ThrottledError
-from hartdesk.privacy.retention import CLIENT, INVOICE, REQUEST, DueItem
+from hartdesk.privacy.retention import CLIENT, DueItem, counts, what_goes
 from hartdesk.ui import crash
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.models.base import SmallTableModel
@@ -86,27 +86,6 @@ COLUMN_WIDTHS = {
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def counts(items: Sequence[DueItem]) -> dict[str, int]:
-    """How many of each kind can go (the blocked ones left out)."""
-    return {
-        kind: sum(1 for item in items if item.kind == kind and not item.blocked) for kind in (CLIENT, INVOICE, REQUEST)
-    }
-
-
-def what_goes(items: Sequence[DueItem], done: bool = False) -> str:
-    """Says what goes: "2 closed clients will be erased, 3 invoices and 1 request file deleted" (``done``: what
-    went, "2 closed clients erased, …")."""
-    n = counts(items)
-    deleted = [_plural(n[kind], word) for kind, word in ((INVOICE, "invoice"), (REQUEST, "request file")) if n[kind]]
-    parts = []
-    if n[CLIENT]:
-        parts.append(f"{_plural(n[CLIENT], 'closed client')} {'' if done else 'will be '}erased")
-    if deleted:
-        verb = "deleted" if done or parts else "will be deleted"
-        parts.append(f"{' and '.join(deleted)} {verb}")
-    return ", ".join(parts)
 
 
 def status_text(item: DueItem) -> str:
@@ -371,7 +350,7 @@ class RetentionScreen(Screen):
             return
         blocked = sum(1 for item in previewed if item.blocked)
         details = ["This cannot be undone."]
-        if counts(previewed)[CLIENT]:
+        if counts(previewed)["clients"]:
             details.append("The invoices of an erased client stay until their own retention date.")
         if blocked:
             details.append(f"{_plural(blocked, 'record')} that cannot go yet {'stays' if blocked == 1 else 'stay'}.")
