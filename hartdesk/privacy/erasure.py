@@ -679,6 +679,7 @@ def _apply(
     census: Collection[tuple[str, int]],
     settings: Settings,
     today: date,
+    merge_index: bool = True,
 ) -> None:
     """Erase what ``p`` says from the rows of the ``census``."""
     client = scope.client
@@ -728,7 +729,8 @@ def _apply(
         session.execute(delete(Contact).where(Contact.id == scope.contact.id))
         session.flush()
         search.reindex(session, [client.id])
-    search.merge(session)
+    if merge_index:
+        search.merge(session)
 
     erased_name = f"Erased ({client.ref})"
     session.execute(
@@ -810,9 +812,25 @@ def execute(
             f"The register changed since the plan for {confirmed.client_ref} was made: look at the plan again before "
             "erasing."
         )
+    return carry_out(session, actor, fresh, settings, today, reason=reason)
+
+
+def carry_out(
+    session: Session,
+    actor: str,
+    fresh: ErasurePlan,
+    settings: Settings,
+    today: date,
+    *,
+    reason: str = BY_REQUEST,
+    merge_index: bool = True,
+) -> ErasureResult:
+    """Carry out ``fresh``, a plan without blockers made in this same transaction (:func:`execute` checks an
+    older one first). ``merge_index=False`` leaves merging the search index to the caller, once for many
+    erasures (the retention review)."""
     scope = _load_scope(session, fresh.client_ref, fresh.request_ref, fresh.contact_id)
     before = _census(session, *scope.ids())
-    _apply(session, scope, fresh, before, settings, today)
+    _apply(session, scope, fresh, before, settings, today, merge_index)
     session.flush()
     session.expire_all()
     done = _result_rows(before, _recheck(session, before))

@@ -40,6 +40,7 @@ from hartdesk.models import (
 )
 from hartdesk.models.enums import RequestStatus
 from hartdesk.privacy import erasure
+from hartdesk.register import search
 from hartdesk.register.whoholds import tax_retention_until
 from hartdesk.security import audit, vault
 from hartdesk.settings import Settings, financial_year_end
@@ -255,7 +256,9 @@ def apply(session: Session, actor: str, settings: Settings, today: date, preview
             confirmed = erasure.plan(session, item.ref, settings, today)
             if not confirmed.can_run:  # something the list's quick check does not see
                 raise ValidationError(f"{item.ref} cannot be erased yet: {' '.join(confirmed.blockers)}")
-            erasure.execute(session, actor, confirmed, settings, today, reason=erasure.BY_RETENTION)
+            erasure.carry_out(
+                session, actor, confirmed, settings, today, reason=erasure.BY_RETENTION, merge_index=False
+            )
     invoice_ids = [item.record_id for item in doing if item.kind == INVOICE]
     request_ids = [item.record_id for item in doing if item.kind == REQUEST]
     session.execute(delete(Invoice).where(Invoice.id.in_(invoice_ids)))
@@ -266,6 +269,8 @@ def apply(session: Session, actor: str, settings: Settings, today: date, preview
         .values(recipient="", delivered_to="", notes="")
     )
     session.execute(delete(PrivacyRequest).where(PrivacyRequest.id.in_(request_ids)))
+    if any(item.kind == CLIENT for item in doing):
+        search.merge(session)  # once for all the clients erased
     if doing:
         audit.record(session, actor, "retention.applied", "", dict(counts(doing)))
     return doing
