@@ -2,10 +2,13 @@
 
 from hartdesk.models.audit import AuditEntry
 from hartdesk.models.base import Base
+from hartdesk.models.breaches import Breach, BreachEvent, breach_clients, breach_operators, breach_services
 from hartdesk.models.clients import Address, Client, ConsentEvent, Contact, ContactPoint, Counter, PolicyAcceptance
 from hartdesk.models.documents import IssuedDocument
 from hartdesk.models.enums import (
     AddressKind,
+    BreachDecision,
+    BreachRisk,
     ClientKind,
     ClientStatus,
     ConsentChange,
@@ -34,6 +37,10 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "Base",
+    "Breach",
+    "BreachDecision",
+    "BreachEvent",
+    "BreachRisk",
     "CategoryRecipient",
     "CategoryServiceKind",
     "Client",
@@ -72,6 +79,9 @@ __all__ = [
     "SettingRow",
     "StaffMember",
     "TransferSafeguard",
+    "breach_clients",
+    "breach_operators",
+    "breach_services",
     "credential_clients",
     "credential_services",
     "service_operators",

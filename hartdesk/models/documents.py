@@ -23,6 +23,7 @@ class IssuedDocument(Base):
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"), index=True)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("privacy_requests.id", ondelete="SET NULL"), index=True)
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id", ondelete="SET NULL"))
+    breach_id: Mapped[int | None] = mapped_column(ForeignKey("breaches.id", ondelete="SET NULL"), index=True)
     recipient: Mapped[str] = mapped_column(String(300), default="")  # to whom (a name, never an address)
     version: Mapped[str] = mapped_column(String(20), default="")  # the DPA version
     pages: Mapped[int] = mapped_column(Integer, default=0)

@@ -215,6 +215,11 @@ class DocumentKind(LabelledEnum):
     DATA_REPORT = "data-report"
     DPA = "dpa"
     LETTER = "letter"
+    BREACH_ICO_SUMMARY = "breach-ico-summary"
+    BREACH_CONTROLLER_NOTICE = "breach-controller-notice"
+    BREACH_PEOPLE_NOTICE = "breach-people-notice"
+    BREACH_REGISTER = "breach-register"
+    ROPA = "ropa"
 
 
 class LetterKind(LabelledEnum):
@@ -236,6 +241,19 @@ class Delivery(LabelledEnum):
     PRINTED = "printed"
     EMAIL_DRAFT = "email-draft"
     EMAIL_SENT = "email-sent"
+
+
+class BreachRisk(LabelledEnum):
+    """Art. 33(1) and 34(1): no risk (no ICO report), a risk (report to the ICO), a high risk (tell the people)."""
+
+    NONE = "none"
+    RISK = "risk"
+    HIGH = "high"
+
+
+class BreachDecision(LabelledEnum):
+    NOTIFY = "notify"
+    NOT_NOTIFY = "not-notify"
 
 
 _LABEL_LIST: list[tuple[enum.Enum, str]] = [
@@ -304,6 +322,11 @@ _LABEL_LIST: list[tuple[enum.Enum, str]] = [
     (EventKind.FORWARDED, "Forwarded to the controller"),
     (DocumentKind.DATA_REPORT, "Data report"),
     (DocumentKind.DPA, "Data processing agreement"),
+    (DocumentKind.BREACH_ICO_SUMMARY, "Breach report for the ICO"),
+    (DocumentKind.BREACH_CONTROLLER_NOTICE, "Breach notice to a client (as its processor)"),
+    (DocumentKind.BREACH_PEOPLE_NOTICE, "Breach notice to the people affected"),
+    (DocumentKind.BREACH_REGISTER, "Breach register"),
+    (DocumentKind.ROPA, "Records of processing (Art. 30)"),
     (LetterKind.IDENTITY_REQUEST, "Request for identity evidence"),
     (LetterKind.CLARIFICATION_REQUEST, "Request for clarification"),
     (LetterKind.COMPLETION, "Completion (with the report enclosed)"),
@@ -311,5 +334,10 @@ _LABEL_LIST: list[tuple[enum.Enum, str]] = [
     (Delivery.SAVED, "Saved as a file"),
     (Delivery.EMAIL_DRAFT, "Email draft"),
     (Delivery.EMAIL_SENT, "Sent by email"),
+    (BreachRisk.NONE, "Unlikely to result in a risk to people"),
+    (BreachRisk.RISK, "A risk to people's rights and freedoms"),
+    (BreachRisk.HIGH, "A high risk to people's rights and freedoms"),
+    (BreachDecision.NOTIFY, "Report to the ICO"),
+    (BreachDecision.NOT_NOTIFY, "Not reported to the ICO"),
 ]
 _LABELS: dict[tuple[type, str], str] = {(type(member), member.value): text for member, text in _LABEL_LIST}

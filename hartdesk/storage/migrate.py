@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, text
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD_REVISION = "0006_erasure"
+HEAD_REVISION = "0007_breaches"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
