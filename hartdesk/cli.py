@@ -498,6 +498,203 @@ def _vault_line(row: Any) -> str:
     return "  ".join([f"{row.id:>5}", f"{row.operator} — {row.account_name}", *(e for e in extras if e)])
 
 
+def cmd_breaches(args: argparse.Namespace, io: Io) -> int:
+    from datetime import UTC, datetime
+
+    from hartdesk import settings as settings_mod
+    from hartdesk.models.enums import BreachDecision, BreachRisk
+    from hartdesk.privacy import breaches
+
+    who = _sign_in(args, io)
+    now = datetime.now(UTC)
+    try:
+        with who.register.session() as session:
+            if args.breaches_command == "log":
+                data = breaches.BreachInput(
+                    summary=args.summary,
+                    aware_at=args.aware_at,
+                    details=args.details or "",
+                    occurred_at=args.occurred_at,
+                    client_refs=tuple(args.client or ()),
+                    operator_ids=tuple(_operator_id(session, name) for name in args.operator or ()),
+                    risk=BreachRisk(args.risk) if args.risk else None,
+                )
+                made = breaches.log_breach(session, who.username, data, settings_mod.load(session), now)
+                detail = breaches.get_breach(session, made.ref, now)
+                _emit(args, io, _breach_json(detail), _breach_logged_lines(detail))
+            elif args.breaches_command == "list":
+                rows = [r for r in breaches.list_breaches(session, now) if not args.open or r.closed_at is None]
+                lines = [_breach_line(r) for r in rows]
+                header = f"{'ref':<11}  {'aware at (UK time)':<25}  {'hours left':<16}  {'risk':<5}  "
+                header += f"{'decision':<10}  {'ICO ref':<12}  summary"
+                _emit(args, io, [_breach_row_json(r) for r in rows], [header, *lines] if rows else [])
+            elif args.breaches_command == "decide":
+                breach = breaches.breach_by_ref(session, args.ref)
+                if args.not_notify and not (args.reason or "").strip():
+                    raise ValidationError(
+                        f"Give the reason not to report {breach.ref} to the ICO with --reason TEXT: the breach "
+                        "register keeps it (UK GDPR Art. 33(5))."
+                    )
+                if args.risk:
+                    facts = breaches.get_breach(session, breach.ref, now).as_input()
+                    facts = dataclasses.replace(facts, risk=BreachRisk(args.risk))
+                    breaches.update_breach(session, who.username, breach.ref, facts, settings_mod.load(session), now)
+                elif breach.risk is None:
+                    raise ValidationError(
+                        f"Assess the risk of {breach.ref} first: add --risk none, --risk risk or --risk high."
+                    )
+                decision = BreachDecision.NOTIFY if args.notify else BreachDecision.NOT_NOTIFY
+                breaches.record_decision(session, who.username, breach.ref, decision, args.reason or "", now)
+                detail = breaches.get_breach(session, breach.ref, now)
+                lines = [f"{detail.ref}  {decision.label}" + (f": {detail.decision_reason}" if args.reason else "")]
+                if decision is BreachDecision.NOTIFY and detail.ico_notified_at is None:
+                    when = breaches.uk_time(detail.clock.deadline)
+                    lines.append(
+                        f"Report it to the ICO by {when}."
+                        if detail.clock.left.total_seconds() > 0
+                        else f"Report it to the ICO now: the 72 hours ended {when}, so give the reasons for the delay."
+                    )
+                _emit(args, io, _breach_json(detail), lines)
+            else:
+                detail = breaches.get_breach(session, args.ref, now)
+                _emit(args, io, _breach_json(detail), _breach_show_lines(detail))
+        if args.breaches_command == "show":
+            who.audit("breach.viewed", f"breach:{detail.ref}", {"via": "cli"})
+    finally:
+        who.lock()
+    return 0
+
+
+def _utc_iso(moment: Any) -> str | None:
+    from datetime import UTC
+
+    return None if moment is None else str(moment.astimezone(UTC).isoformat(timespec="seconds"))
+
+
+def _breach_left(clock: Any, short: bool = False) -> str:
+    """45.5 hours left, overdue by 3.0 hours, or decided (short: 45.5 h left, overdue 3.0 h)."""
+    if clock.level == "decided":
+        return "decided"
+    if clock.left.total_seconds() <= 0:
+        return f"overdue {-clock.hours_left:.1f} h" if short else f"overdue by {-clock.hours_left:.1f} hours"
+    return f"{clock.hours_left:.1f} {'h' if short else 'hours'} left"
+
+
+def _breach_clock_json(clock: Any) -> dict[str, Any]:
+    decided = clock.level == "decided"
+    return {
+        "deadline": _utc_iso(clock.deadline),
+        "hours_left": None if decided else clock.hours_left,  # negative when overdue; none once decided
+        "level": clock.level,
+    }
+
+
+def _breach_row_json(row: Any) -> dict[str, Any]:
+    return {
+        "ref": row.ref,
+        "summary": row.summary,
+        "aware_at": _utc_iso(row.aware_at),
+        **_breach_clock_json(row.clock),
+        "risk": row.risk.value if row.risk else None,
+        "decision": row.decision.value if row.decision else None,
+        "ico_notified_at": _utc_iso(row.ico_notified_at),
+        "ico_reference": row.ico_reference,
+        "closed_at": _utc_iso(row.closed_at),
+        "clients": row.clients,
+    }
+
+
+def _breach_line(row: Any) -> str:
+    from hartdesk.privacy.breaches import uk_time
+
+    risk = row.risk.value if row.risk else "-"
+    decision = row.decision.value if row.decision else "-"
+    return (
+        f"{row.ref:<11}  {uk_time(row.aware_at):<25}  {_breach_left(row.clock, short=True):<16}  "
+        f"{risk:<5}  {decision:<10}  {row.ico_reference or '-':<12}  {row.summary}"
+    )
+
+
+def _breach_json(d: Any) -> dict[str, Any]:
+    return {
+        "ref": d.ref,
+        "summary": d.summary,
+        "details": d.details,
+        "occurred_at": _utc_iso(d.occurred_at),
+        "occurred_note": d.occurred_note,
+        "aware_at": _utc_iso(d.aware_at),
+        **_breach_clock_json(d.clock),
+        "clients": [{"ref": ref, "name": name} for ref, name in d.clients],
+        "affected_clients": [{"ref": ref, "name": name} for ref, name in d.affected_clients],
+        "services": [{"id": i, "service": text} for i, text in d.services],
+        "operators": [{"id": i, "name": name, "country": country} for i, name, country in d.operators],
+        "categories": list(d.categories),
+        "people_count": d.people_count,
+        "records_count": d.records_count,
+        "consequences": d.consequences,
+        "measures_taken": d.measures_taken,
+        "measures_proposed": d.measures_proposed,
+        "risk": d.risk.value if d.risk else None,
+        "decision": d.decision.value if d.decision else None,
+        "decision_reason": d.decision_reason,
+        "decided_at": _utc_iso(d.decided_at),
+        "ico_notified_at": _utc_iso(d.ico_notified_at),
+        "ico_reference": d.ico_reference,
+        "late_reason": d.late_reason,
+        "people_told_at": _utc_iso(d.people_told_at),
+        "people_told_how": d.people_told_how,
+        "controllers_told_at": _utc_iso(d.controllers_told_at),
+        "closed_at": _utc_iso(d.closed_at),
+        "events": [{"at": _utc_iso(e.at), "kind": e.kind, "summary": e.summary, "by": e.by} for e in d.events],
+    }
+
+
+def _breach_affected(d: Any) -> str:
+    count = len(d.affected_clients)
+    people = "unknown" if d.people_count is None else str(d.people_count)
+    records = "unknown" if d.records_count is None else str(d.records_count)
+    return f"{_plural(count, 'client')}, people: {people}, records: {records}"
+
+
+def _breach_logged_lines(d: Any) -> list[str]:
+    from hartdesk.privacy.breaches import uk_time
+
+    lines = [f"{d.ref}  ICO deadline {uk_time(d.clock.deadline)}  ({_breach_left(d.clock)})"]
+    lines.append(f"Affected (an estimate to check): {_breach_affected(d)}")
+    if d.categories:
+        lines.append(f"Categories: {', '.join(d.categories)}")
+    return lines
+
+
+def _breach_show_lines(d: Any) -> list[str]:
+    from hartdesk.privacy.breaches import uk_time
+
+    happened = uk_time(d.occurred_at) if d.occurred_at else ""
+    happened = "; ".join(x for x in (happened, d.occurred_note) if x) or "not known"
+    decision = d.decision.label + (f" ({d.decision_reason})" if d.decision_reason else "") if d.decision else "-"
+    ico = "-"
+    if d.ico_notified_at is not None:
+        ico = uk_time(d.ico_notified_at) + (f", reference {d.ico_reference}" if d.ico_reference else "")
+    lines = [
+        f"{d.ref}  {d.summary}" + ("  (closed)" if d.closed_at else ""),
+        f"  aware since: {uk_time(d.aware_at)}",
+        f"  ICO clock:   {d.clock.words()}",
+        f"  happened:    {happened}",
+        f"  risk:        {d.risk.label if d.risk else 'not assessed yet'}",
+        f"  decision:    {decision}",
+        f"  told ICO:    {ico}",
+        f"  affected:    {_breach_affected(d)}",
+    ]
+    lines += [f"    {ref}  {name}" for ref, name in d.affected_clients]
+    if d.operators:
+        lines.append(f"  operators:   {', '.join(f'{name} ({country})' for _, name, country in d.operators)}")
+    if d.categories:
+        lines.append(f"  categories:  {', '.join(d.categories)}")
+    lines.append("Timeline:")
+    lines += [f"  {uk_time(e.at)}  {e.summary} ({e.by})" for e in d.events]
+    return lines
+
+
 def cmd_export(args: argparse.Namespace, io: Io) -> int:
     from hartdesk.register import csvio
 
@@ -809,6 +1006,48 @@ def cmd_report(args: argparse.Namespace, io: Io) -> int:
     return 0
 
 
+def cmd_report_ropa(args: argparse.Namespace, io: Io) -> int:
+    """`report ropa`: both Art. 30 records as a PDF (and a CSV), written atomically, recorded as a document."""
+    from hartdesk import settings as settings_mod
+    from hartdesk.dates import uk_today
+    from hartdesk.documents.ropa import render_ropa, ropa_csv
+    from hartdesk.fileio import write_atomically
+    from hartdesk.models.enums import Delivery, DocumentKind
+    from hartdesk.register import documents as records
+    from hartdesk.register.ropa_data import ropa_data
+
+    targets = [args.out, *([args.csv] if args.csv else [])]
+    if args.csv and args.csv.resolve() == args.out.resolve():
+        raise ValidationError("Give the CSV a file of its own, not the PDF's.")
+    for path in targets:
+        if not path.parent.is_dir() or not os.access(path.parent, os.W_OK):
+            raise ValidationError(f"{path} cannot be written: its folder does not exist or is not writable.")
+    who = _sign_in(args, io)
+    try:
+        with who.register.session() as session:
+            data = ropa_data(session, settings_mod.load(session), uk_today())
+            contents = [render_ropa(data), *([ropa_csv(data)] if args.csv else [])]
+            for path, content in zip(targets, contents, strict=True):
+                try:
+                    write_atomically(path, content)
+                except OSError as exc:
+                    raise ValidationError(f"{path} cannot be written: {exc.strerror or exc}.") from None
+            # Recorded like every other document (the Documents screen lists it), and saved.
+            document_id = records.record_issued(
+                session,
+                who.username,
+                kind=DocumentKind.ROPA,
+                title="Records of processing activities (UK GDPR Art. 30)",
+                pdf=contents[0],
+            )
+            records.record_delivery(session, who.username, document_id, Delivery.SAVED)
+        written = [str(p) for p in targets]
+        _emit(args, io, {"files": written, "title": "Records of processing activities"}, written)
+    finally:
+        who.lock()
+    return 0
+
+
 def cmd_deadline(args: argparse.Namespace, io: Io) -> int:
     from hartdesk.privacy.deadlines import Clock, DeadlineError, Period, compute
 
@@ -861,6 +1100,47 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"write the date as YYYY-MM-DD, not {text!r}") from None
+
+
+BREACH_RISKS = ("none", "risk", "high")  # BreachRisk, written out (see REQUEST_TYPES_HELP)
+MOMENT_HELP = (
+    "YYYY-MM-DDTHH:MM (or with a space), in UK time (GMT or BST, as the clocks were); or with its offset, "
+    "e.g. 2026-11-20T09:30+00:00"
+)
+
+
+def _moment(text: str) -> Any:
+    """An argparse type: a moment in ISO 8601; without an offset it is UK time (Europe/London). An hour that
+    happens twice when the clocks go back, or never when they go forward, needs its offset (a usage error)."""
+    from datetime import UTC, datetime
+
+    from hartdesk.dates import UK
+
+    value = " ".join(text.split())
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"write the time as YYYY-MM-DDTHH:MM (UK time) or with its offset, e.g. 2026-11-20T09:30+00:00, "
+            f"not {text!r}"
+        ) from None
+    if len(value) <= 10:
+        raise argparse.ArgumentTypeError(f"give the time of day too, e.g. {value}T09:30")
+    if moment.tzinfo is not None:
+        return moment
+    first, second = moment.replace(tzinfo=UK, fold=0), moment.replace(tzinfo=UK, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first
+    written = moment.isoformat(timespec="minutes")
+    if first.astimezone(UTC).astimezone(UK).replace(tzinfo=None) == moment:
+        raise argparse.ArgumentTypeError(
+            f"{value} happens twice in UK time (the clocks go back from BST to GMT that night): add the offset, "
+            f"{written}+01:00 for the first time (BST) or {written}+00:00 for the second (GMT)"
+        )
+    raise argparse.ArgumentTypeError(
+        f"{value} does not exist in UK time (the clocks go forward from GMT to BST that night): check the time, "
+        f"or give it with its offset, e.g. {written}+00:00 (GMT)"
+    )
 
 
 def _subcommand(parent: Any, name: str, help: str) -> argparse.ArgumentParser:
@@ -1002,6 +1282,10 @@ def build_parser() -> argparse.ArgumentParser:
     letter.add_argument("letter_kind", metavar="KIND", help=LETTER_KINDS_HELP)
     letter.add_argument("--request", required=True, metavar="REF")
     letter.add_argument("--operator", type=int, metavar="ID", help="the operator, for an operator-notice")
+    ropa = _subcommand(reports, "ropa", help="the records of processing activities (UK GDPR Art. 30), both records")
+    ropa.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    ropa.add_argument("--csv", type=Path, metavar="FILE.csv", help="also write the records as a CSV table")
+    ropa.set_defaults(handler=cmd_report_ropa)
     for each in (data, dpa, letter):
         each.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
         each.add_argument(
@@ -1070,6 +1354,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--client", required=True, metavar="REF", help="the client to erase, e.g. C-00042")
     p.add_argument("--request", required=True, metavar="REF", help="the erasure request, e.g. R-2026-0042")
     p.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
+
+    p = command("breaches", cmd_breaches, "the breach register and the 72-hour ICO clock: log, list, show, decide")
+    br = p.add_subparsers(dest="breaches_command", required=True, parser_class=_Parser)
+    b = _subcommand(br, "log", help="log a personal data breach; prints its reference and the ICO deadline")
+    b.add_argument(
+        "--aware-at",
+        required=True,
+        type=_moment,
+        metavar="DATETIME",
+        help=f"when the agency became aware of it (the 72 hours run from here): {MOMENT_HELP}",
+    )
+    b.add_argument("--summary", required=True, metavar="TEXT", help="what happened, in one line")
+    b.add_argument("--details", metavar="TEXT", help="what happened, in full")
+    b.add_argument(
+        "--occurred-at", type=_moment, metavar="DATETIME", help="when it happened, where known (as --aware-at)"
+    )
+    b.add_argument("--client", action="append", metavar="REF", help="a client whose data it touched (repeatable)")
+    b.add_argument("--operator", action="append", metavar="NAME", help="an operator it happened at (repeatable)")
+    b.add_argument(
+        "--risk",
+        choices=BREACH_RISKS,
+        help="none: unlikely to result in a risk (no ICO report); risk: report to the ICO; high: tell the people too",
+    )
+    b = _subcommand(br, "list", help="every breach, newest first, with the hours left to decide on the ICO")
+    b.add_argument("--open", action="store_true", help="only the breaches not closed yet")
+    b = _subcommand(br, "show", help="one breach with its timeline")
+    b.add_argument("ref", metavar="REF", help="the breach's reference, e.g. B-2026-0003")
+    b = _subcommand(br, "decide", help="record the decision to report a breach to the ICO or not; stops the clock")
+    b.add_argument("ref", metavar="REF", help="the breach's reference, e.g. B-2026-0003")
+    choice = b.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--notify", action="store_true", help="report it to the ICO")
+    choice.add_argument("--not-notify", action="store_true", help="do not report it (only where there is no risk)")
+    b.add_argument("--reason", metavar="TEXT", help="why (required not to report it)")
+    b.add_argument("--risk", choices=BREACH_RISKS, help="the risk assessed, where it is not recorded yet or changes")
 
     p = command("deadline", cmd_deadline, "print the statutory due date of a request (no register needed)")
     p.add_argument(

@@ -260,3 +260,4 @@ def test_retention_and_erase_are_listed_in_the_help(capsys: pytest.CaptureFixtur
         run("--help")
     out = capsys.readouterr().out
     assert "retention" in out and "erase" in out
+    assert "breaches" in out and "72-hour ICO clock" in out

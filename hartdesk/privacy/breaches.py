@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from hartdesk.dates import UK, WEEKDAYS, uk_date
+from hartdesk.dates import MONTHS, UK, WEEKDAYS, uk_date
 from hartdesk.errors import FormError, NotFoundError, ValidationError
 from hartdesk.models import (
     Address,
@@ -32,17 +32,21 @@ from hartdesk.models import (
     CategoryRecipient,
     Client,
     ClientStatus,
+    ConsentChange,
+    ConsentEvent,
     Contact,
     ContactPoint,
     DataCategory,
     Invoice,
     Operator,
+    RecipientCondition,
     Service,
     ServiceStatus,
     service_operators,
 )
 from hartdesk.models.base import utcnow
 from hartdesk.register import fields
+from hartdesk.register.clients import MARKETING
 from hartdesk.register.references import next_number
 from hartdesk.register.whoholds import who_holds_what
 from hartdesk.security import audit
@@ -69,7 +73,9 @@ def breach_ref(year: int, number: int) -> str:
 def uk_time(moment: datetime) -> str:
     """Tue 30 Mar 2027 11:00 BST: a moment in UK time with its zone, so a deadline across a clock change is clear."""
     local = moment.astimezone(UK)
-    return f"{WEEKDAYS[local.weekday()][:3]} {local.day} {local:%b %Y %H:%M} {local.tzname()}"
+    # The month from MONTHS, not %b: the GUI runs under the user's locale (Qt sets it), where %b may be "mars".
+    month = MONTHS[local.month - 1][:3]
+    return f"{WEEKDAYS[local.weekday()][:3]} {local.day} {month} {local:%Y %H:%M} {local.tzname()}"
 
 
 def _hours(delta: timedelta) -> str:
@@ -198,7 +204,8 @@ def affected_client_ids(
     session: Session, client_ids: Sequence[int], service_ids: Sequence[int], operator_ids: Sequence[int]
 ) -> list[int]:
     """The chosen clients, the clients of the chosen services, and the clients whose data the chosen operators
-    receive: through a service naming them, or all clients where they receive a category for every client."""
+    receive: through a service naming them, or all clients where they receive a category for every client (all who
+    gave marketing consent, where that is the rule's condition, as in who-holds-what)."""
     ids = set(client_ids)
     ids.update(session.scalars(select(Service.client_id).where(Service.id.in_(service_ids))))
     ids.update(
@@ -208,13 +215,20 @@ def affected_client_ids(
             .where(service_operators.c.operator_id.in_(operator_ids), Service.status != ServiceStatus.ENDED)
         )
     )
-    every_client = session.scalar(
-        select(func.count(CategoryRecipient.id)).where(
-            CategoryRecipient.operator_id.in_(operator_ids), CategoryRecipient.service_kind.is_(None)
+    every_client = set(
+        session.scalars(
+            select(CategoryRecipient.condition).where(
+                CategoryRecipient.operator_id.in_(operator_ids), CategoryRecipient.service_kind.is_(None)
+            )
         )
     )
     if every_client:
-        ids.update(session.scalars(select(Client.id).where(Client.status != ClientStatus.ERASED)))
+        everyone = select(Client.id).where(Client.status != ClientStatus.ERASED)
+        if RecipientCondition.ALWAYS not in every_client:
+            everyone = everyone.where(
+                Client.consents.any((ConsentEvent.purpose == MARKETING) & (ConsentEvent.change == ConsentChange.GIVEN))
+            )
+        ids.update(session.scalars(everyone))
     return sorted(ids)
 
 
@@ -330,7 +344,7 @@ def log_breach(session: Session, actor: str, data: BreachInput, settings: Settin
     )
     session.add(breach)
     _apply(session, breach, data, settings, now)
-    _event(breach, "logged", f"Logged: {data.summary}. Aware since {uk_time(data.aware_at)}.", actor)
+    _event(breach, "logged", f"Logged: {data.summary}. Aware since {uk_time(data.aware_at)}.", actor, now)
     session.flush()
     audit.record(session, actor, "breach.logged", f"breach:{breach.ref}")
     return breach
@@ -347,7 +361,7 @@ def update_breach(
     session.flush()
     changed = [name for name, value in _facts(breach).items() if before[name] != value]
     if changed:
-        _event(breach, "updated", "Updated: " + ", ".join(n.replace("_", " ") for n in changed), actor)
+        _event(breach, "updated", "Updated: " + ", ".join(n.replace("_", " ") for n in changed), actor, now)
         audit.record(session, actor, "breach.updated", f"breach:{breach.ref}", {"fields": changed})
     return changed
 
@@ -595,6 +609,7 @@ class BreachRow:
     closed_at: datetime | None
     clients: int
     clock: BreachClock = field(compare=False)
+    ico_reference: str = ""
 
 
 def list_breaches(session: Session, now: datetime, *, undecided_only: bool = False) -> list[BreachRow]:
@@ -619,6 +634,7 @@ def list_breaches(session: Session, now: datetime, *, undecided_only: bool = Fal
             b.closed_at,
             int(n),
             clock(b.aware_at, now, decided=b.decision is not None),
+            b.ico_reference,
         )
         for b, n in session.execute(query)
     ]
