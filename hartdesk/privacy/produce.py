@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from hartdesk.dates import uk_today
-from hartdesk.documents import data_report, delivery, dpa, letters
+from hartdesk.dates import format_uk_date, uk_date, uk_today
+from hartdesk.documents import breach, data_report, delivery, dpa, letters
 from hartdesk.errors import ValidationError
 from hartdesk.fileio import write_atomically
 from hartdesk.models.enums import Delivery, DocumentKind, LetterKind
@@ -24,6 +24,7 @@ from hartdesk.privacy import notices
 from hartdesk.privacy.attachments import safe_filename
 from hartdesk.privacy.erasure import erasure_record
 from hartdesk.privacy.letter_data import letter_data
+from hartdesk.register import breach_data
 from hartdesk.register import documents as records
 from hartdesk.register.dpa_data import dpa_data
 from hartdesk.register.subject_data import subject_data
@@ -46,6 +47,7 @@ class Made:
     operator_id: int | None = None
     version: str = ""
     extras: tuple[tuple[str, bytes], ...] = field(default=())  # saved beside the PDF (the report's JSON and CSV)
+    breach_ref: str = ""  # a breach document: recorded on the breach's timeline too
 
 
 def make_data_report(
@@ -175,6 +177,70 @@ def _letter(data: letters.LetterData, kind: LetterKind, request_ref: str, operat
     )
 
 
+ICO = "Information Commissioner's Office"
+
+
+def make_breach_ico_summary(session: Session, ref: str, settings: Settings, now: datetime) -> Made:
+    """The report of breach ``ref`` to the ICO (Art. 33(3)), as the register holds it at ``now``."""
+    data = breach_data.ico_summary_data(session, ref, settings, now)
+    return Made(
+        kind=DocumentKind.BREACH_ICO_SUMMARY,
+        title=f"Breach report to the ICO: {data.record.ref}",
+        filename=safe_filename(f"{data.record.ref} report to the ICO.pdf"),
+        pdf=breach.render_ico_summary(data),
+        recipient=ICO,
+        email="",
+        breach_ref=data.record.ref,
+    )
+
+
+def make_breach_controller_notice(
+    session: Session, ref: str, client_ref: str, settings: Settings, now: datetime, *, for_post: bool = True
+) -> Made:
+    """The notice of breach ``ref`` to client ``client_ref``, the agency writing as its processor (Art. 33(2))."""
+    data = breach_data.controller_notice_data(session, ref, client_ref, settings, now, for_post=for_post)
+    return Made(
+        kind=DocumentKind.BREACH_CONTROLLER_NOTICE,
+        title=f"Breach notice to {data.client_name}: {data.record.ref}",
+        filename=safe_filename(f"{data.record.ref} notice to {data.client_ref}.pdf"),
+        pdf=breach.render_controller_notice(data),
+        recipient=data.addressee.name,
+        email=data.addressee.email,
+        client_ref=data.client_ref,
+        breach_ref=data.record.ref,
+    )
+
+
+def make_breach_people_notice(
+    session: Session, ref: str, settings: Settings, now: datetime, *, for_post: bool = False
+) -> Made:
+    """The plain-language notice to the people affected by breach ``ref``; refused unless the risk is high."""
+    data = breach_data.people_notice_data(session, ref, settings, now, for_post=for_post)
+    return Made(
+        kind=DocumentKind.BREACH_PEOPLE_NOTICE,
+        title=f"Breach notice to the people affected: {data.record.ref}",
+        filename=safe_filename(f"{data.record.ref} notice to the people affected.pdf"),
+        pdf=breach.render_people_notice(data),
+        recipient="The people affected",
+        email="",
+        breach_ref=data.record.ref,
+    )
+
+
+def make_breach_register(session: Session, settings: Settings, now: datetime) -> Made:
+    """The register of every breach, reported or not (Art. 33(5)), for an inspection."""
+    data = breach_data.register_data(session, settings, now)
+    day = uk_date(now)
+    return Made(
+        kind=DocumentKind.BREACH_REGISTER,
+        title=f"Breach register on {format_uk_date(day)}",
+        filename=safe_filename(f"Breach register {day.isoformat()}.pdf"),
+        pdf=breach.render_breach_register(data),
+        recipient=ICO,
+        email="",
+    )
+
+
 def _record(session: Session, actor: str, made: Made, encrypted: bool, how: Delivery, to: str = "") -> int:
     """Record the document as produced and as gone ``how``; an Art. 19 notice is marked sent too."""
     document_id = records.record_issued(
@@ -190,6 +256,7 @@ def _record(session: Session, actor: str, made: Made, encrypted: bool, how: Deli
         version=made.version,
         letter_kind=made.letter_kind,
         encrypted=encrypted,
+        breach_ref=made.breach_ref,
     )
     records.record_delivery(session, actor, document_id, how, to)
     if made.letter_kind is LetterKind.OPERATOR_NOTICE and made.operator_id is not None and made.request_ref:

@@ -2,7 +2,8 @@
 
 The PDF itself is not kept (it can be made again), only its fingerprint (SHA-256) and page count. A document
 linked to a privacy request also appears on that request's timeline, through
-:func:`hartdesk.privacy.requests.add_event`. The audit log names the document and what happened to it, never a
+:func:`hartdesk.privacy.requests.add_event`, and one about a breach on the breach's timeline, through
+:func:`hartdesk.privacy.breaches.add_document_event`. The audit log names the document and what happened to it, never a
 title, a recipient or an address (those can be personal data).
 """
 
@@ -19,9 +20,10 @@ from sqlalchemy.orm import Session, aliased
 
 from hartdesk.dates import format_short_date, uk_date, uk_today
 from hartdesk.errors import NotFoundError, ValidationError
-from hartdesk.models import Attachment, Client, IssuedDocument, Operator, PrivacyRequest
+from hartdesk.models import Attachment, Breach, Client, IssuedDocument, Operator, PrivacyRequest
 from hartdesk.models.base import utcnow
 from hartdesk.models.enums import Delivery, DocumentKind, EventKind, LetterKind
+from hartdesk.privacy import breaches
 from hartdesk.privacy import requests as privacy_requests
 from hartdesk.register import fields
 from hartdesk.security import audit
@@ -51,6 +53,7 @@ class DocumentRow:
     signed_on: date | None
     pages: int = 0
     signed_copy_id: int | None = None  # the scan of the signed DPA (an attachment)
+    breach_ref: str = ""
 
 
 # -- recording ------------------------------------------------------------------------------------------------------
@@ -82,12 +85,13 @@ def record_issued(
     letter_kind: LetterKind | None = None,
     encrypted: bool = False,
     today: date | None = None,
+    breach_ref: str = "",
 ) -> int:
     """Record a document just produced and return its id.
 
     ``pdf`` is the document as produced; ``encrypted`` says the copy that leaves is password-protected. A document
     for a request without a client takes the request's client. ``today`` (default: the UK date now) dates the
-    request's timeline entry.
+    request's timeline entry. A document about breach ``breach_ref`` goes on that breach's timeline.
     """
     title = fields.clean_text(title, "document title", 300, required=True)
     if "\n" in title:
@@ -97,6 +101,7 @@ def record_issued(
     if letter_kind is not None and kind is not DocumentKind.LETTER:
         raise ValidationError("Only a letter has a letter kind.")
     request = privacy_requests.request_by_ref(session, request_ref) if request_ref.strip() else None
+    breach = breaches.breach_by_ref(session, breach_ref) if breach_ref.strip() else None
     client_id = _client_id(session, client_ref)
     if client_id is None and request is not None:
         client_id = request.client_id
@@ -108,6 +113,7 @@ def record_issued(
         title=title,
         client_id=client_id,
         request_id=request.id if request is not None else None,
+        breach_id=breach.id if breach is not None else None,
         operator_id=operator_id,
         recipient=recipient,
         version=version,
@@ -124,9 +130,13 @@ def record_issued(
     details: dict[str, object] = {"kind": kind.value, "encrypted": encrypted}
     if letter_kind is not None:
         details["letter_kind"] = letter_kind.value
+    if breach is not None:
+        details["breach"] = breach.ref
     audit.record(session, actor, "document.produced", f"document:{document.id}", details)
     if request is not None:
         _timeline(session, actor, request, EventKind.DOCUMENT_SENT, f"Produced: {title}", today)
+    if breach is not None:
+        breaches.add_document_event(session, actor, breach.ref, title, "Produced")
     return document.id
 
 
@@ -156,15 +166,19 @@ def record_delivery(
     document.delivered_to = to
     session.flush()
     audit.record(session, actor, "document.delivered", f"document:{document.id}", {"delivery": delivery.value})
+    summary = {
+        Delivery.EMAIL_SENT: f"Sent by email to {to}",
+        Delivery.EMAIL_DRAFT: f"Email draft made for {to}" if to else "Email draft made",
+        Delivery.PRINTED: "Printed",
+        Delivery.SAVED: "Saved",
+    }[delivery]
+    if document.breach_id is not None:
+        breach = session.get(Breach, document.breach_id)
+        assert breach is not None  # the foreign key sets breach_id to NULL when a breach goes
+        breaches.add_document_event(session, actor, breach.ref, document.title, summary)
     if document.request_id is not None:
         request = session.get(PrivacyRequest, document.request_id)
         assert request is not None  # the foreign key sets request_id to NULL when a request goes
-        summary = {
-            Delivery.EMAIL_SENT: f"Sent by email to {to}",
-            Delivery.EMAIL_DRAFT: f"Email draft made for {to}" if to else "Email draft made",
-            Delivery.PRINTED: "Printed",
-            Delivery.SAVED: "Saved",
-        }[delivery]
         # Only an email that went out is a document sent; the rest are notes of what the clerk did.
         kind = EventKind.DOCUMENT_SENT if delivery is Delivery.EMAIL_SENT else EventKind.NOTE
         _timeline(session, actor, request, kind, f"{summary}: {document.title}", today)
@@ -247,14 +261,17 @@ def list_documents(
     request_ref: str = "",
     kind: DocumentKind | None = None,
     limit: int = 500,
+    breach_ref: str = "",
 ) -> list[DocumentRow]:
-    """Documents produced, newest first, optionally only one client's, one request's or one kind."""
+    """Documents produced, newest first, optionally only one client's, one request's, one breach's or one kind."""
     client = aliased(Client)
     request = aliased(PrivacyRequest)
+    breach = aliased(Breach)
     stmt = (
-        select(IssuedDocument, client.ref, client.name, request.ref)
+        select(IssuedDocument, client.ref, client.name, request.ref, breach.ref)
         .outerjoin(client, client.id == IssuedDocument.client_id)
         .outerjoin(request, request.id == IssuedDocument.request_id)
+        .outerjoin(breach, breach.id == IssuedDocument.breach_id)
         .order_by(IssuedDocument.created_at.desc(), IssuedDocument.id.desc())
         .limit(limit)
     )
@@ -262,9 +279,11 @@ def list_documents(
         stmt = stmt.where(client.ref == client_ref.strip().upper())
     if request_ref.strip():
         stmt = stmt.where(request.ref == request_ref.strip().upper())
+    if breach_ref.strip():
+        stmt = stmt.where(breach.ref == breach_ref.strip().upper())
     if kind is not None:
         stmt = stmt.where(IssuedDocument.kind == kind)
-    return [_row(d, c_ref, c_name, r_ref) for d, c_ref, c_name, r_ref in session.execute(stmt)]
+    return [_row(d, c_ref, c_name, r_ref, b_ref) for d, c_ref, c_name, r_ref, b_ref in session.execute(stmt)]
 
 
 def latest_dpa(session: Session, client_ref: str) -> DocumentRow | None:
@@ -275,7 +294,13 @@ def latest_dpa(session: Session, client_ref: str) -> DocumentRow | None:
     return rows[0] if rows else None
 
 
-def _row(d: IssuedDocument, client_ref: str | None, client_name: str | None, request_ref: str | None) -> DocumentRow:
+def _row(
+    d: IssuedDocument,
+    client_ref: str | None,
+    client_name: str | None,
+    request_ref: str | None,
+    breach_ref: str | None = None,
+) -> DocumentRow:
     return DocumentRow(
         id=d.id,
         kind=d.kind,
@@ -295,4 +320,5 @@ def _row(d: IssuedDocument, client_ref: str | None, client_name: str | None, req
         signed_on=d.signed_on,
         pages=d.pages,
         signed_copy_id=d.signed_copy_id,
+        breach_ref=breach_ref or "",
     )
