@@ -45,7 +45,8 @@ def create_demo(
     """A new register with fictional agency settings, the agency's operators and ``clients`` fictional clients."""
     # Imported here: the GUI reads DEMO_USER/DEMO_PASSWORD on its start-up path, which must stay light.
     from hartdesk.dates import uk_today
-    from hartdesk.privacy import demo_requests
+    from hartdesk.models.base import utcnow
+    from hartdesk.privacy import demo_breaches, demo_requests
     from hartdesk.register import demo_data
     from hartdesk.security import audit
     from hartdesk.storage import register as register_mod
@@ -62,6 +63,7 @@ def create_demo(
             if clients:
                 audit.record(session, DEMO_USER, "demo.clients", "", {"clients": clients})
             demo_requests.add_requests(session, DEMO_USER, DEMO_SETTINGS, uk_today())
+            demo_breaches.add_breaches(session, DEMO_USER, DEMO_SETTINGS, utcnow())
     finally:
         reg.close()
     return DemoRegister(path, created.register_id, DEMO_USER, password, created.recovery_key)

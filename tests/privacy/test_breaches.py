@@ -451,3 +451,18 @@ def test_the_list_is_newest_first_and_the_undecided_soonest_first(hand_built: Ha
         assert [r.ref for r in breaches.list_breaches(s, NOW, undecided_only=True)] == [middle, new]
         row = next(r for r in breaches.list_breaches(s, NOW) if r.ref == old)
     assert (row.decision, row.clock.level, row.ico_reference) == (BreachDecision.NOT_NOTIFY, DECIDED, "")
+
+
+def test_the_demo_register_has_a_settled_breach_and_one_counting_down(tmp_path) -> None:
+    from hartdesk.demo import DEMO_PASSWORD, DEMO_USER, create_demo
+    from hartdesk.security.signin import sign_in
+
+    create_demo(tmp_path / "demo", clients=5)
+    who = sign_in(tmp_path / "demo", DEMO_USER, DEMO_PASSWORD)
+    try:
+        with who.register.session() as s:
+            rows = breaches.list_breaches(s, datetime.now(UTC))
+    finally:
+        who.lock()
+    assert [r.decision for r in rows] == [None, BreachDecision.NOT_NOTIFY]
+    assert rows[0].clock.level == breaches.SOON and 41 <= rows[0].clock.hours_left <= 42
