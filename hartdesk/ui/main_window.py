@@ -50,6 +50,7 @@ S = TypeVar("S", bound=Screen)
 def screen_classes() -> list[type[Screen]]:
     """Every screen of the sidebar, in order; later issues add theirs here."""
     from hartdesk.ui.screens.audit import AuditScreen
+    from hartdesk.ui.screens.breaches import BreachesScreen
     from hartdesk.ui.screens.clients import ClientsScreen
     from hartdesk.ui.screens.documents import DocumentsScreen
     from hartdesk.ui.screens.home import HomeScreen
@@ -69,6 +70,7 @@ def screen_classes() -> list[type[Screen]]:
         ServicesScreen,
         OperatorsScreen,
         VaultScreen,
+        BreachesScreen,
         StaffScreen,
         AuditScreen,
         RetentionScreen,

@@ -238,3 +238,74 @@ def test_no_retention_reminder_for_staff(ctx: AppContext, open_main_window: Any)
 
     assert home is not None and home.heading.text()  # loaded
     assert not home.retention_note.isVisible()
+
+
+# --- breaches waiting for the ICO decision --------------------------------------------------------------------------
+
+
+def test_a_breach_under_24_hours_from_its_ico_deadline_counts_down_in_red(
+    admin_ctx: AppContext, open_screen: OpenScreen, qtbot: Any
+) -> None:
+    from datetime import timedelta
+
+    import shiboken6
+
+    from hartdesk.models.enums import BreachDecision, BreachRisk
+    from hartdesk.privacy import breaches
+    from hartdesk.ui.breach_window import DecisionDialog, breach_window
+    from tests.conftest import ADMIN
+    from tests.ui.test_breaches_screen import NOW, at
+    from tests.ui.test_breaches_screen import log as log_breach
+
+    who = admin_ctx.who
+    admin_ctx.clock = at(NOW)  # Saturday 27 March 2027, 11:00 GMT
+    urgent = log_breach(who, "Laptop lost", NOW - timedelta(hours=50), risk=BreachRisk.RISK)
+    calm = log_breach(who, "Wrong invoice emailed", NOW - timedelta(hours=10), risk=BreachRisk.NONE)
+    home = open_screen(HomeScreen, SIZE)
+
+    assert home.breaches.isVisible()
+    assert home.breaches.heading.text() == "&Breaches waiting for the ICO decision (2)"
+    assert home.breaches.texts() == [
+        f"{urgent} Laptop lost — 22 hours left to decide on reporting to the ICO (by Sun 28 Mar 2027 10:00 BST)",
+        f"{calm} Wrong invoice emailed — 62 hours left to decide on reporting to the ICO "
+        "(by Tue 30 Mar 2027 02:00 BST)",
+    ]
+    assert home.breaches.colours() == [RED, None]  # red under 24 hours; 62 hours left is not pressing
+    assert home.breaches.list.item(0).font().bold()
+
+    admin_ctx.clock = at(NOW + timedelta(hours=23))  # the countdown moves with the clock, once a minute
+    home.breach_tick.timeout.emit()
+    assert home.breaches.texts()[0].startswith(f"{urgent} Laptop lost — ICO deadline passed 1 hour ago")
+    assert home.breaches.texts()[1].startswith(f"{calm} Wrong invoice emailed — 39 hours left")
+    assert home.breaches.colours() == [RED, AMBER]
+    admin_ctx.clock = at(NOW)
+    home.breach_tick.timeout.emit()
+
+    activate(qtbot, home)
+    qtbot.keyClick(home, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)  # &Breaches: the cursor goes to the list
+    assert home.breaches.list.hasFocus()
+    qtbot.keyClick(home.breaches.list, Qt.Key.Key_Return)  # Enter opens the breach
+    window = breach_window(urgent)
+    assert window is not None and window.isVisible()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(window.decision_button.isEnabled)
+    activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)  # Record ICO decision…
+    dialog = opened(qtbot, window, DecisionDialog)
+    qtbot.keyClicks(dialog.reason_edit, "A risk: client contact details on the disk.")
+    submit(qtbot, dialog)
+    qtbot.waitUntil(lambda: home.breaches.heading.text() == "&Breaches waiting for the ICO decision (1)")
+    assert [text.split(" ")[0] for text in home.breaches.texts()] == [calm]
+    window.close()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window))  # gone before the test ends, while Home (its parent) lives
+
+    with who.register.session() as s:
+        breaches.record_decision(s, ADMIN, calm, BreachDecision.NOT_NOTIFY, "Sent back unopened", NOW)
+    home.refresh()
+    assert not home.breaches.isVisible()  # none after the decision
+    assert home.breaches.texts() == []
+
+
+def test_no_breach_countdown_when_none_waits(home: HomeScreen) -> None:
+    assert home.heading.text()  # loaded
+    assert not home.breaches.isVisible()

@@ -17,6 +17,7 @@ from hartdesk.ui.account_dialogs import TotpEnrolmentDialog
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.main_window import LOCKED_PAGE, WORKSPACE_PAGE, MainWindow
 from hartdesk.ui.screens.audit import AuditScreen
+from hartdesk.ui.screens.breaches import BreachesScreen
 from hartdesk.ui.screens.clients import ClientsScreen
 from hartdesk.ui.screens.documents import DocumentsScreen
 from hartdesk.ui.screens.home import HomeScreen
@@ -41,6 +42,7 @@ STAFF_SCREENS = [
     ServicesScreen,
     OperatorsScreen,
     VaultScreen,
+    BreachesScreen,
 ]
 ADMIN_SCREENS = [*STAFF_SCREENS, StaffScreen, AuditScreen, RetentionScreen, SettingsScreen]
 
@@ -79,7 +81,7 @@ def screen_types(window: MainWindow) -> list[type]:
 def test_admin_sees_every_screen(make_window: MakeWindow) -> None:
     window = make_window(ADMIN, ADMIN_PASSWORD)
     assert screen_types(window) == ADMIN_SCREENS
-    assert window.sidebar.count() == 11
+    assert window.sidebar.count() == 12
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
     assert titles == [
         "Home",
@@ -89,6 +91,7 @@ def test_admin_sees_every_screen(make_window: MakeWindow) -> None:
         "Services",
         "Operators",
         "Vault",
+        "Breaches",
         "Staff",
         "Audit log",
         "Retention",
@@ -108,6 +111,7 @@ def test_staff_do_not_see_admin_screens(make_window: MakeWindow) -> None:
         "Services",
         "Operators",
         "Vault",
+        "Breaches",
     ]
     assert "Bob Clerk" in window.who_label.text() and "(staff)" in window.who_label.text()
 
@@ -127,9 +131,13 @@ def test_ctrl_number_jumps_to_a_screen(qtbot, make_window: MakeWindow) -> None:
     window = make_window(ADMIN, ADMIN_PASSWORD)
     activate(qtbot, window)
     qtbot.keyClick(window.sidebar, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
-    assert isinstance(window.current_screen(), AuditScreen)
-    qtbot.keyClick(window.sidebar, Qt.Key.Key_Up)
     assert isinstance(window.current_screen(), StaffScreen)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_Down)
+    assert isinstance(window.current_screen(), AuditScreen)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.current_screen(), BreachesScreen)
+    assert window.sidebar.item(7).toolTip() == "Breaches (Ctrl+8)"
+    assert window.sidebar.item(9).toolTip() == ""  # only the first nine screens have a number
     qtbot.keyClick(window.sidebar, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.current_screen(), VaultScreen)
     qtbot.keyClick(window.sidebar, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)

@@ -29,6 +29,7 @@ from hartdesk.ui.screens.retention import (
     RetentionScreen,
 )
 from hartdesk.ui.screens.settings import SettingsScreen
+from hartdesk.ui.screens.staff import StaffScreen
 from hartdesk.ui.tasks import SyncTaskRunner
 from tests.conftest import ADMIN, ADMIN_PASSWORD, STAFF, STAFF_PASSWORD
 from tests.privacy.test_retention_cli import Due, build_due
@@ -218,6 +219,8 @@ def test_administrators_reach_it_from_the_navigation_by_keyboard(
     qtbot.waitUntil(window.isActiveWindow)
 
     qtbot.keyClick(window.sidebar, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.current_screen(), StaffScreen)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_Down)
     assert isinstance(window.current_screen(), AuditScreen)
     qtbot.keyClick(window.sidebar, Qt.Key.Key_Down)
     screen = window.current_screen()
@@ -225,7 +228,7 @@ def test_administrators_reach_it_from_the_navigation_by_keyboard(
     assert screen.empty_label.isVisible()  # loaded on arrival
     qtbot.keyClick(window.sidebar, Qt.Key.Key_Down)
     assert isinstance(window.current_screen(), SettingsScreen)
-    assert [window.sidebar.item(i).text() for i in range(8, window.sidebar.count())] == [
+    assert [window.sidebar.item(i).text() for i in range(9, window.sidebar.count())] == [
         "Audit log",
         "Retention",
         "Settings",

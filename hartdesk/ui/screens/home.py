@@ -1,5 +1,6 @@
-"""The start page: the privacy requests that need attention (overdue, due within a week, waiting for the
-requester), whose register this is, who is signed in, where it lives and when it was last backed up."""
+"""The start page: the breaches still waiting for the decision on reporting them to the ICO, with their 72-hour
+countdown; the privacy requests that need attention (overdue, due within a week, waiting for the requester); whose
+register this is, who is signed in, where it lives and when it was last backed up."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QBrush, QFont, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -25,9 +29,12 @@ from PySide6.QtWidgets import (
 
 from hartdesk.dates import format_short_date
 from hartdesk.models.enums import RequestStatus
+from hartdesk.privacy import breaches
+from hartdesk.privacy.breaches import BreachRow
 from hartdesk.privacy.requests import DUE_SOON_DAYS, DueLists, RequestRow, Urgency
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.models.base import Index, SmallTableModel
+from hartdesk.ui.models.breach_model import RED_LEVELS, clock_of, level_colour, level_tint
 from hartdesk.ui.models.request_model import URGENCY_ROLES, short_type, urgency_brush
 from hartdesk.ui.screens.base import Screen
 from hartdesk.ui.widgets import NOTE_STYLE, make_list_table, named, scrolling, value_label
@@ -37,6 +44,8 @@ if TYPE_CHECKING:
 
 ROLE_NAMES = {"admin": "administrator", "staff": "staff"}
 MAX_VISIBLE_ROWS = 6  # a longer list scrolls inside its table
+CLOCK_TICK_MS = 60_000  # the breaches' countdown is worked out again every minute
+BREACHES_TITLE = "&Breaches waiting for the ICO decision"
 
 
 @dataclass(frozen=True)
@@ -209,6 +218,108 @@ class DueList(QWidget):
         self.table.setFixedHeight(header + rows + 2 * self.table.frameWidth())
 
 
+# --- the breaches waiting for the ICO decision --------------------------------------------------------------------
+
+
+def breach_line(row: BreachRow, now: datetime) -> str:
+    """ "B-2026-0001 Laptop lost — 22 hours left to decide on reporting to the ICO (by Tue 30 Mar 2027 11:00 BST)"."""
+    return f"{row.ref} {row.summary} — {clock_of(row, now).words()}"
+
+
+class BreachCountdown(QWidget):
+    """A heading with the count, then one line per breach still waiting for the ICO decision, soonest deadline first,
+    coloured by how little time is left (red under 24 hours or past, amber under 48); hidden when there is none."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        QWidget.__init__(self, parent)
+        self.setObjectName("breach_countdown")
+        self.rows: list[BreachRow] = []
+        self.heading = named(QLabel(BREACHES_TITLE), "breaches_heading")
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.list = named(QListWidget(), "breaches_list")
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setWordWrap(True)
+        self.list.setSpacing(1)
+        self.list.setToolTip("Enter or a double-click opens the breach")
+        self.heading.setBuddy(self.list)
+        self._bold = QFont(self.list.font())
+        self._bold.setBold(True)
+        self.hint = named(
+            QLabel("Enter or a double-click opens a breach. Red: under 24 hours left, or past; amber: under 48 hours."),
+            "breaches_hint",
+        )
+        self.hint.setStyleSheet(NOTE_STYLE)
+        self.hint.setWordWrap(True)
+        box = named(QGroupBox("Personal data breaches"), "breaches_box")
+        column = QVBoxLayout(box)
+        column.setSpacing(4)
+        column.addWidget(self.heading)
+        column.addWidget(self.list)
+        column.addWidget(self.hint)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(box)
+        self.setVisible(False)
+
+    def set_rows(self, rows: list[BreachRow] | None, now: datetime) -> None:
+        """Show ``rows`` at ``now`` (``None``: nothing known, the register is locked)."""
+        self.rows = list(rows or [])
+        self.heading.setText(f"{BREACHES_TITLE} ({len(self.rows)})" if self.rows else BREACHES_TITLE)
+        self.show_at(now)
+        self.setVisible(bool(self.rows))
+
+    def show_at(self, now: datetime) -> None:
+        """The lines again, their countdown at ``now`` (the breach chosen stays chosen)."""
+        current = self.list.currentRow()
+        self.list.clear()
+        for row in self.rows:
+            clock = clock_of(row, now)
+            item = QListWidgetItem(breach_line(row, now))
+            item.setToolTip(f"Aware since {breaches.uk_time(row.aware_at)}")
+            colour, tint = level_colour(clock.level), level_tint(clock.level)
+            if colour is not None:
+                item.setForeground(QBrush(colour))
+            if tint is not None:
+                item.setBackground(QBrush(tint))
+            if clock.level in RED_LEVELS:
+                item.setFont(self._bold)
+            item.setData(Qt.ItemDataRole.UserRole, row.ref)
+            self.list.addItem(item)
+        if self.rows:  # the cursor on a line (Enter opens it) without hiding its colour under the selection's
+            keep = min(max(current, 0), len(self.rows) - 1)
+            self.list.setCurrentRow(keep, QItemSelectionModel.SelectionFlag.NoUpdate)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as its lines (a line that wraps in a narrow window takes two), up to six; then it scrolls."""
+        shown = range(min(self.list.count(), MAX_VISIBLE_ROWS))
+        spacing = 2 * self.list.spacing()
+        height = sum(self.list.visualItemRect(self.list.item(i)).height() + spacing for i in shown)
+        self.list.setFixedHeight(max(height, self.list.fontMetrics().height()) + 2 * self.list.frameWidth() + 2)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        QWidget.resizeEvent(self, event)
+        if self.rows:
+            self.list.doItemsLayout()
+            self._fit_height()
+
+    def texts(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def colours(self) -> list[str | None]:
+        """The colour of each line's words (``None``: the palette's own)."""
+        found: list[str | None] = []
+        for i in range(self.list.count()):
+            brush = self.list.item(i).data(Qt.ItemDataRole.ForegroundRole)
+            found.append(brush.color().name() if isinstance(brush, QBrush) else None)
+        return found
+
+    def ref_at(self, row: int) -> str | None:
+        return self.rows[row].ref if 0 <= row < len(self.rows) else None
+
+
 def _reminder(name: str, button: QPushButton) -> tuple[QFrame, QLabel]:
     """A hidden reminder line ``<name>_note``: its words (``<name>_label``), then ``button`` to act on it."""
     note = named(QFrame(), f"{name}_note")
@@ -274,6 +385,13 @@ class HomeScreen(Screen):
         form.addRow("Register id:", self.id_label)
         form.addRow("Last automatic backup:", self.backup_label)
 
+        self.breaches = BreachCountdown()
+        self.breaches.list.itemActivated.connect(self._on_breaches_list_item_activated)
+        self.breach_tick = QTimer(self)
+        self.breach_tick.setInterval(CLOCK_TICK_MS)
+        self.breach_tick.timeout.connect(self.update_breach_clocks)
+        self.breach_tick.start()
+
         self.requests_box = named(QGroupBox("Privacy requests"), "requests_box")
         self.overdue = DueList("overdue", "O&verdue", "Nothing is overdue.")
         self.due_soon = DueList(
@@ -302,6 +420,7 @@ class HomeScreen(Screen):
         layout.addWidget(self.heading)
         layout.addWidget(self.who_label)
         layout.addWidget(self.totp_warning)
+        layout.addWidget(self.breaches)
         layout.addWidget(self.requests_box)
         layout.addWidget(self.rotation_note)
         layout.addWidget(self.retention_note)
@@ -350,6 +469,47 @@ class HomeScreen(Screen):
 
         self.ctx.tasks.run(load, on_done=self._show, on_error=self._on_load_failed)
         self.refresh_requests()
+        self.refresh_breaches()
+
+    def refresh_breaches(self) -> None:
+        """Read the breaches waiting for the ICO decision again (when shown, and after a change in a breach's
+        window)."""
+        from hartdesk.ui.breach_window import now_of
+
+        who = self.ctx.signed_in
+        if who is None:
+            return
+        generation, now = self._generation, now_of(self.ctx)
+        self.ctx.tasks.run(
+            lambda: load_waiting_breaches(who, now),
+            on_done=lambda rows: self._on_breaches_loaded(generation, rows, now),
+            on_error=lambda exc: self._on_due_lists_failed(generation, exc),
+        )
+
+    def _on_breaches_loaded(self, generation: int, rows: list[BreachRow], now: datetime) -> None:
+        if self.is_current(generation) and self.ctx.signed_in is not None:
+            self.breaches.set_rows(rows, now)
+
+    @Slot()
+    def update_breach_clocks(self) -> None:
+        """The countdowns at the time ``ctx.clock`` gives now (every minute)."""
+        from hartdesk.ui.breach_window import now_of
+
+        if self.breaches.rows:
+            self.breaches.show_at(now_of(self.ctx))
+
+    @Slot(QListWidgetItem)
+    def _on_breaches_list_item_activated(self, item: QListWidgetItem) -> None:
+        ref = self.breaches.ref_at(self.breaches.list.row(item))
+        if ref is not None:
+            self.open_breach(ref)
+
+    def open_breach(self, ref: str) -> None:
+        """The breach's window; the countdown is read again after each change made in it."""
+        from hartdesk.ui.breach_window import open_breach
+
+        if self.ctx.signed_in is not None:
+            open_breach(self.ctx, self, ref, self.refresh_breaches)
 
     def refresh_requests(self) -> None:
         """Read the requests that need attention again (when shown, and after a change in a request's window)."""
@@ -429,6 +589,7 @@ class HomeScreen(Screen):
             label.clear()
         for due_list in self.due_lists():
             due_list.set_rows(None)
+        self.breaches.set_rows(None, datetime.now(UTC))
         self.totp_warning.setVisible(False)
         self.rotation_note.setVisible(False)
         self.retention_note.setVisible(False)
@@ -484,3 +645,9 @@ def load_due_lists(who: SignedIn, today: date) -> DueLists:
 
     with who.register.session() as session:
         return rq.due_lists(session, settings_mod.load(session), today)
+
+
+def load_waiting_breaches(who: SignedIn, now: datetime) -> list[BreachRow]:
+    """Runs on a pool thread: the breaches still waiting for the ICO decision, soonest deadline first."""
+    with who.register.session() as session:
+        return breaches.list_breaches(session, now, undecided_only=True)
