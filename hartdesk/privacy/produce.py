@@ -241,6 +241,24 @@ def make_breach_register(session: Session, settings: Settings, now: datetime) ->
     )
 
 
+def make_ropa(session: Session, settings: Settings, today: date) -> Made:
+    """The records of processing (Art. 30): the PDF, with the CSV saved beside it."""
+    from hartdesk.documents import ropa
+    from hartdesk.register.ropa_data import ropa_data
+
+    data = ropa_data(session, settings, today)
+    name = f"Records of processing {today.isoformat()}"
+    return Made(
+        kind=DocumentKind.ROPA,
+        title="Records of processing activities (UK GDPR Art. 30)",
+        filename=safe_filename(f"{name}.pdf"),
+        pdf=ropa.render_ropa(data),
+        recipient="",
+        email="",
+        extras=((safe_filename(f"{name}.csv"), ropa.ropa_csv(data)),),
+    )
+
+
 def _record(session: Session, actor: str, made: Made, encrypted: bool, how: Delivery, to: str = "") -> int:
     """Record the document as produced and as gone ``how``; an Art. 19 notice is marked sent too."""
     document_id = records.record_issued(

@@ -208,3 +208,32 @@ def test_the_batch_stops_between_reports_when_cancelled(
     assert screen.last_batch is not None and screen.last_batch.cancelled
     assert [p.name for p in folder.glob("*.pdf")] == [f"{refs.zoe} data report.pdf"]
     assert "Stopped before the end, as asked." in screen.last_batch.summary()
+
+
+def test_the_records_of_processing_are_made_and_saved_from_the_screen(
+    qtbot: Any, screen: DocumentsScreen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+
+    from PySide6.QtWidgets import QWidget
+
+    from hartdesk.ui.document_dialog import DocumentDialog
+    from tests.pdfs import pdf_text
+
+    def answer(parent: QWidget, title: str, suggested: str, *args: Any, **kwargs: Any) -> tuple[str, str]:
+        return str(tmp_path / "ropa.pdf"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", answer)
+    screen.ropa_button.setFocus()
+    qtbot.keyClick(screen.ropa_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in screen.findChildren(DocumentDialog)))
+    dialog = open_child(screen, DocumentDialog)
+    qtbot.waitUntil(lambda: not dialog.is_busy())
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    text = pdf_text((tmp_path / "ropa.pdf").read_bytes())
+    assert "Record of processing activities — controller" in text and "processor" in text
+    table = next(tmp_path.glob("Records of processing *.csv"))
+    with table.open(encoding="utf-8-sig", newline="") as f:
+        assert next(csv.reader(f))[0] == "record"
+    qtbot.waitUntil(lambda: DocumentKind.ROPA.label in str(cells(screen.table)))

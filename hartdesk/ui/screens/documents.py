@@ -400,12 +400,18 @@ class DocumentsScreen(Screen):
         self.signed_button.setToolTip("Keep the scan of a data processing agreement that came back signed")
         self.batch_button = named(QPushButton("&Data reports for all active clients…"), "batch_button")
         self.batch_button.setToolTip("Make and save a data report for each active client chosen, into one folder")
+        self.ropa_button = named(QPushButton("&Records of processing…"), "ropa_button")
+        self.ropa_button.setToolTip(
+            "The controller and processor records the ICO can ask for (UK GDPR Art. 30), built from the register; "
+            "saving it writes a CSV copy beside the PDF"
+        )
         top_holder = QWidget()
         top = FlowLayout(top_holder)  # wraps in a narrow window instead of widening it
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.search_edit)
         top.addWidget(labelled(kind_label, self.kind_combo))
         top.addWidget(self.batch_button)
+        top.addWidget(self.ropa_button)
 
         self.model: ListModel[DocumentRow] = ListModel(document_columns(with_client=True), self)
         widths = {i: c.width for i, c in enumerate(self.model.columns) if c.width is not None}
@@ -429,7 +435,15 @@ class DocumentsScreen(Screen):
 
         self.add_shortcut("Find a document", QKeySequence.StandardKey.Find, self._on_find_action_triggered)
         for first, second in itertools.pairwise(
-            [self.search_edit, self.kind_combo, self.batch_button, self.table, self.open_button, self.signed_button]
+            [
+                self.search_edit,
+                self.kind_combo,
+                self.batch_button,
+                self.ropa_button,
+                self.table,
+                self.open_button,
+                self.signed_button,
+            ]
         ):
             QWidget.setTabOrder(first, second)
         self.search_timer = pause_timer(self, self.search_delay_ms, self.refresh)
@@ -442,6 +456,7 @@ class DocumentsScreen(Screen):
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.signed_button.clicked.connect(self._on_signed_button_clicked)
         self.batch_button.clicked.connect(self._on_batch_button_clicked)
+        self.ropa_button.clicked.connect(self._on_ropa_button_clicked)
         self._focus_list_after_load = False
         self._update_buttons()
 
@@ -578,6 +593,21 @@ class DocumentsScreen(Screen):
     # --- the batch --------------------------------------------------------------------------------------------
 
     @Slot()
+    def _on_ropa_button_clicked(self) -> None:
+        if self.ctx.signed_in is None:
+            return
+        from hartdesk.privacy import produce
+        from hartdesk.ui.document_dialog import open_document
+
+        open_document(
+            self.ctx,
+            self,
+            "Records of processing activities",
+            lambda session, settings, today, _for_post: produce.make_ropa(session, settings, today),
+            self.refresh,
+            for_post=False,
+        )
+
     def _on_batch_button_clicked(self) -> None:
         if self.ctx.signed_in is None:
             return
