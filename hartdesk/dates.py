@@ -43,5 +43,13 @@ def uk_date(moment: datetime) -> date:
     return moment.astimezone(UK).date()
 
 
+def uk_time(moment: datetime, *, weekday: bool = True, zone: bool = True) -> str:
+    """Tue 30 Mar 2027 11:00 BST: an aware moment in UK time, with its zone so a time across a clock change is
+    clear (``weekday``/``zone`` False: 30 Mar 2027 11:00, for a list whose tooltip gives the rest)."""
+    local = moment.astimezone(UK)
+    text = f"{format_short_date(local, weekday)} {local:%H:%M}"
+    return f"{text} {local.tzname()}" if zone else text
+
+
 def uk_today() -> date:
     return datetime.now(UK).date()

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from hartdesk.dates import MONTHS, UK, WEEKDAYS, uk_date
+from hartdesk.dates import uk_date, uk_time
 from hartdesk.errors import FormError, NotFoundError, ValidationError
 from hartdesk.models import (
     Address,
@@ -68,14 +68,6 @@ def breach_ref(year: int, number: int) -> str:
 
 
 # -- the clock ------------------------------------------------------------------------------------------------------
-
-
-def uk_time(moment: datetime) -> str:
-    """Tue 30 Mar 2027 11:00 BST: a moment in UK time with its zone, so a deadline across a clock change is clear."""
-    local = moment.astimezone(UK)
-    # The month from MONTHS, not %b: the GUI runs under the user's locale (Qt sets it), where %b may be "mars".
-    month = MONTHS[local.month - 1][:3]
-    return f"{WEEKDAYS[local.weekday()][:3]} {local.day} {month} {local:%Y %H:%M} {local.tzname()}"
 
 
 def _hours(delta: timedelta) -> str:
@@ -256,21 +248,23 @@ def estimate(
             (Invoice, Invoice.client_id.in_(ids)),
         )
     )
-    received: set[str] | None = None
-    if operator_ids and not chosen and not service_ids:  # only operators chosen: what they receive is at stake
-        received = set(
-            session.scalars(
-                select(DataCategory.name)
-                .join(CategoryRecipient, CategoryRecipient.category_id == DataCategory.id)
-                .where(CategoryRecipient.operator_id.in_(operator_ids))
-            )
-        )
+    # The categories: what the register holds for the clients chosen directly (or through their services), and
+    # what the operators chosen receive — not read client by client, as an operator may serve every client.
+    direct = set(chosen) | set(session.scalars(select(Service.client_id).where(Service.id.in_(service_ids))))
     names: dict[str, None] = {}
     today = uk_date(now)
-    for ref in refs:
+    for ref in session.scalars(select(Client.ref).where(Client.id.in_(direct)).order_by(Client.ref)):
         for category in who_holds_what(session, ref, settings, today).categories:
-            if received is None or category.name in received:
-                names.setdefault(category.name, None)
+            names.setdefault(category.name, None)
+    if operator_ids and set(ids) - direct:  # the operators reach clients beyond those chosen
+        received = session.scalars(
+            select(DataCategory.name)
+            .join(CategoryRecipient, CategoryRecipient.category_id == DataCategory.id)
+            .where(CategoryRecipient.operator_id.in_(operator_ids))
+            .order_by(DataCategory.position)
+        )
+        for name in received:
+            names.setdefault(name, None)
     return Estimate(refs, contacts + no_contact, records, tuple(names))
 
 

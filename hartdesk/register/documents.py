@@ -136,8 +136,15 @@ def record_issued(
     if request is not None:
         _timeline(session, actor, request, EventKind.DOCUMENT_SENT, f"Produced: {title}", today)
     if breach is not None:
-        breaches.add_document_event(session, actor, breach.ref, title, "Produced")
+        breaches.add_document_event(session, actor, breach.ref, _on_breach(session, document), "Produced")
     return document.id
+
+
+def _on_breach(session: Session, document: IssuedDocument) -> str:
+    """The document as the breach's timeline names it: its kind and the client's reference, never a title or an
+    address. The breach register is kept (Art. 33(5)) when a client is erased, so it must not hold their name."""
+    client_ref = session.scalar(select(Client.ref).where(Client.id == document.client_id))
+    return document.kind.label + (f", {client_ref}" if client_ref else "")
 
 
 def record_delivery(
@@ -175,7 +182,7 @@ def record_delivery(
     if document.breach_id is not None:
         breach = session.get(Breach, document.breach_id)
         assert breach is not None  # the foreign key sets breach_id to NULL when a breach goes
-        breaches.add_document_event(session, actor, breach.ref, document.title, summary)
+        breaches.add_document_event(session, actor, breach.ref, _on_breach(session, document), delivery.label)
     if document.request_id is not None:
         request = session.get(PrivacyRequest, document.request_id)
         assert request is not None  # the foreign key sets request_id to NULL when a request goes

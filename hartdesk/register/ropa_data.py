@@ -62,6 +62,7 @@ from hartdesk.models import (
 from hartdesk.register import fields
 from hartdesk.register.dpa_data import service_wording
 from hartdesk.register.letterhead import letterhead_from, page_size
+from hartdesk.register.whoholds import retention_rule
 from hartdesk.settings import Settings
 
 # Whose data a category held through a kind of service is about, in the agency's own record (the DPA wording speaks
@@ -160,22 +161,12 @@ def _plural(n: int, word: str) -> str:
 
 
 def retention_in_words(category: DataCategory, settings: Settings) -> str:
-    """The erasure time limit of a category, for every client at once (who-holds-what words it for one client)."""
-    n = category.retention_period
-    kind = category.retention_kind
-    if kind is RetentionKind.TAX_RECORDS:
+    """The erasure time limit of a category, for every client at once (who-holds-what adds the day for one)."""
+    text = retention_rule(category, settings)
+    if category.retention_kind is RetentionKind.TAX_RECORDS:
         month, day = settings_mod.financial_year_end(settings) or (3, 31)
-        return (
-            f"{settings.invoice_retention_years} years after the end of the financial year of the last invoice "
-            f"(tax records; the financial year ends on {day} {MONTHS[month - 1]})"
-        )
-    if kind is RetentionKind.AFTER_RELATIONSHIP:
-        return f"While the client has an account with us, then {_plural(n, 'month')}"
-    if kind is RetentionKind.AFTER_SERVICE_ENDS:
-        return f"While the service lasts, then {_plural(n, 'month')}"
-    if kind is RetentionKind.ROLLING_DAYS:
-        return f"Each record is deleted {_plural(n, 'day')} after it is made"
-    return "Until consent is withdrawn"
+        text = text.removesuffix(")") + f"; the financial year ends on {day} {MONTHS[month - 1]})"
+    return text[:1].upper() + text[1:]
 
 
 def _lower_first(text: str) -> str:

@@ -180,32 +180,44 @@ def tax_retention_until(last_invoice: date, settings: Settings) -> date:
     return year_end + relativedelta(years=settings.invoice_retention_years)
 
 
-def _retention(category: DataCategory, f: _Facts, settings: Settings) -> tuple[str, date | None]:
+def retention_rule(category: DataCategory, settings: Settings) -> str:
+    """A category's erasure time limit in words, for any client ("while the service lasts, then 3 months")."""
     n = category.retention_period
     kind = category.retention_kind
     if kind is RetentionKind.TAX_RECORDS:
         years = settings.invoice_retention_years
-        text = f"{years} years after the end of the financial year of the last invoice (tax records)"
+        return f"{years} years after the end of the financial year of the last invoice (tax records)"
+    if kind is RetentionKind.AFTER_RELATIONSHIP:
+        return f"while the client has an account with us, then {_plural(n, 'month')}"
+    if kind is RetentionKind.AFTER_SERVICE_ENDS:
+        return f"while the service lasts, then {_plural(n, 'month')}"
+    if kind is RetentionKind.ROLLING_DAYS:
+        return f"each record is deleted {_plural(n, 'day')} after it is made"
+    return "until consent is withdrawn"
+
+
+def _retention(category: DataCategory, f: _Facts, settings: Settings) -> tuple[str, date | None]:
+    """The rule in words and, once it can be known for this client, the day it ends."""
+    n = category.retention_period
+    kind = category.retention_kind
+    text = retention_rule(category, settings)
+    if kind is RetentionKind.TAX_RECORDS:
         if f.last_invoice is None:
             return text, None
         until = tax_retention_until(f.last_invoice, settings)
         return f"{text}, so until {fields.format_uk_date(until)}", until
     if kind is RetentionKind.AFTER_RELATIONSHIP:
-        text = f"while the client has an account with us, then {_plural(n, 'month')}"
         if f.client.closed_on is None:
             return text, None
         until = f.client.closed_on + relativedelta(months=n)
         return f"{_plural(n, 'month')} after the account closed, so until {fields.format_uk_date(until)}", until
     if kind is RetentionKind.AFTER_SERVICE_ENDS:
-        text = f"while the service lasts, then {_plural(n, 'month')}"
         services = _relevant_services(category, f)
         if not services or any(s.status is not ServiceStatus.ENDED or s.end_date is None for s in services):
             return text, None
         until = max(s.end_date for s in services if s.end_date) + relativedelta(months=n)
         return f"{_plural(n, 'month')} after the service ended, so until {fields.format_uk_date(until)}", until
-    if kind is RetentionKind.ROLLING_DAYS:
-        return f"each record is deleted {_plural(n, 'day')} after it is made", None
-    return "until consent is withdrawn", None
+    return text, None
 
 
 def _load(session: Session, ref: str) -> _Facts:

@@ -394,8 +394,22 @@ def test_a_saved_breach_document_is_on_the_breachs_timeline(
         Delivery.SAVED,
     )
     documents = [e.summary for e in events if e.kind == "document"]
-    assert documents == [f"Produced: {made.title}", f"Saved: {made.title}"]
+    notice = f"Breach notice to a client (as its processor), {hand_built.zoe}"
+    assert documents == [f"Produced: {notice}", f"Saved as a file: {notice}"]
     assert (tmp_path / made.filename).read_bytes() == made.pdf
+
+
+def test_a_breachs_timeline_names_a_notice_by_the_clients_reference_only(
+    hand_built: HandBuilt, logged: Breaches
+) -> None:
+    """The breach register outlives an erasure of the client (Art. 33(5)): its name and address must not be in it."""
+    made = _made(hand_built, produce.make_breach_controller_notice, logged.high, hand_built.zoe)
+    with hand_built.session() as s:
+        document_id = produce.printed(s, ADMIN, made)
+        records.record_delivery(s, ADMIN, document_id, Delivery.EMAIL_SENT, "zoe@lukasiewicz.example")
+        shown = " ".join(e.summary for e in breaches.get_breach(s, logged.high, NOW).events)
+    assert f"Sent by email: Breach notice to a client (as its processor), {hand_built.zoe}" in shown
+    assert "Zoë" not in shown and "zoe@lukasiewicz.example" not in shown
 
 
 def test_the_register_is_recorded_without_touching_a_breachs_timeline(

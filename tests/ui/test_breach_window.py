@@ -280,11 +280,13 @@ def test_record_the_decision_the_report_and_produce_the_ico_report_and_a_client_
     document.close()
 
     show_tab(qtbot, window, "Timeline")
-    qtbot.waitUntil(lambda: sum("Breach notice to Acme Widgets Ltd" in s for s in timeline(window)) == 2)
+    qtbot.waitUntil(
+        lambda: sum(f"Breach notice to a client (as its processor), {refs.acme}" in s for s in timeline(window)) == 2
+    )
     summaries = timeline(window)
     assert f"Decision: {BreachDecision.NOTIFY.label}. Why: Client contact details on an unencrypted disk." in summaries
     assert "Reported to the ICO on Sat 27 Mar 2027 11:00 GMT, reference IC-123456-A1B2" in summaries
-    assert sum(f"report to the ICO: {ref}" in s for s in summaries) == 2  # produced, then saved
+    assert sum("Breach report for the ICO" in s for s in summaries) == 2  # produced, then saved
     window.close()
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from hartdesk.dates import UK
+from hartdesk.dates import format_short_date, uk_date, uk_time
 from hartdesk.models.enums import BreachDecision, BreachRisk
 from hartdesk.privacy import breaches
 from hartdesk.privacy.breaches import BreachClock, BreachRow
@@ -73,14 +73,12 @@ def decision_text(decision: BreachDecision | None) -> str:
 
 def short_moment(moment: datetime) -> str:
     """30 Mar 2027 11:00, in UK time (the zone is in the tooltip and the window)."""
-    local = moment.astimezone(UK)
-    return f"{local.day} {local:%b %Y %H:%M}"
+    return uk_time(moment, weekday=False, zone=False)
 
 
 def short_day(moment: datetime) -> str:
     """30 Mar 2027, in the UK."""
-    local = moment.astimezone(UK)
-    return f"{local.day} {local:%b %Y}"
+    return format_short_date(uk_date(moment))
 
 
 def clock_cell(clock: BreachClock) -> str:
