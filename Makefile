@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO := .demo/register
 
-.PHONY: run test lint bench clean demo
+.PHONY: run test lint bench clean demo screenshots dist
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,5 +33,23 @@ test: lint
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run.py
 
+# The one-folder application in dist/hartdesk/ (PyInstaller, installer/hartdesk.spec); on Linux also a tarball of it.
+DIST_STAMP := $(VENV)/.installer-installed
+VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+TARBALL = dist/hartdesk-$(VERSION)-linux-$(shell uname -m).tar.gz
+
+$(DIST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[installer]"
+	touch $(DIST_STAMP)
+
+dist: $(DIST_STAMP)
+	rm -rf dist/hartdesk dist/hartdesk.app
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller installer/hartdesk.spec
+	if [ "$$(uname -s)" = Linux ]; then tar -C dist -czf $(TARBALL) hartdesk && ls -l $(TARBALL); fi
+	du -sh dist/hartdesk
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m hartdesk.ui.screenshots --out docs/screenshots
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build dist *.egg-info

@@ -1157,7 +1157,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="hartdesk", description="hartdesk: the agency's back office.")
-    parser.add_argument("--version", action="version", version=f"hartdesk {__version__}")
+    parser.add_argument("--version", action="store_true", help="print hartdesk's version and exit")
     _add_common(parser, top=True)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -1407,6 +1407,9 @@ def main(argv: Sequence[str] | None = None, io: Io | None = None) -> int:
     io = io or Io()
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.version:  # before the log or any register: nothing is opened, Qt and SQLAlchemy stay unloaded
+        io.out(f"hartdesk {__version__}")
+        return 0
     logsetup.configure()
     if args.command is None:
         args.command, args.handler = "gui", cmd_gui

@@ -58,6 +58,32 @@ def app_icon() -> QIcon:
     return qtawesome.icon(APP_ICON, color=APP_ICON_COLOUR)
 
 
+def set_identity(app: QApplication) -> None:
+    """Name, organisation, version and desktop id, so the desktop groups hartdesk's windows and notifications under
+    one entry (the Linux desktop entry is ``<APP_ID>.desktop``; Windows groups by the AppUserModelID). The icon itself
+    is set once the first window is on screen (see ``Startup._set_icon``)."""
+    from hartdesk import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__
+
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setOrganizationDomain(ORG_DOMAIN)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    if sys.platform == "win32":
+        set_windows_app_id(APP_ID)
+
+
+def set_windows_app_id(app_id: str) -> None:
+    """Windows groups taskbar buttons by AppUserModelID; without one every window is grouped under python.exe."""
+    import contextlib
+    import ctypes
+
+    # An old or unusual Windows: the taskbar falls back to grouping by the executable.
+    with contextlib.suppress(AttributeError, OSError):
+        ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(app_id)  # type: ignore[attr-defined]
+
+
 class Startup(QObject):
     """Shows the first window, then the main window once someone is signed in; quits when they are all gone."""
 
@@ -126,7 +152,7 @@ class Startup(QObject):
 
 
 def run(register_dir: Path | None, smoke_test: bool = False, demo: bool = False) -> int:
-    from hartdesk import APP_NAME, ORG_NAME, logsetup, paths
+    from hartdesk import APP_NAME, logsetup, paths
     from hartdesk.ui import crash
     from hartdesk.ui.context import AppContext
     from hartdesk.ui.tasks import TaskRunner
@@ -134,9 +160,7 @@ def run(register_dir: Path | None, smoke_test: bool = False, demo: bool = False)
     logsetup.configure()
     app = QApplication.instance() or QApplication(sys.argv[:1] or [APP_NAME])
     assert isinstance(app, QApplication)
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName(ORG_NAME)
-    app.setApplicationDisplayName("hartdesk")
+    set_identity(app)
     app.setQuitOnLastWindowClosed(False)  # between the sign-in dialog and the main window no window is shown
     crash.install_excepthook()
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -188,7 +187,7 @@ class MainWindow(QMainWindow):
         self.action_find.setStatusTip("Find a client, a domain name or an operator")
         self.action_find.triggered.connect(self._on_action_find_triggered)
         self.action_find.setIcon(icon("fa5s.search"))
-        self.action_about = named(QAction("&About hartdesk", self), "action_about")
+        self.action_about = named(QAction("&About hartdesk…", self), "action_about")
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
         self.action_about.triggered.connect(self._on_action_about_triggered)
         self.screen_actions: list[QAction] = []
@@ -500,16 +499,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_action_about_triggered(self) -> None:
-        from hartdesk import __version__
+        from hartdesk.ui.about_dialog import AboutDialog
 
-        QMessageBox.about(
-            self,
-            "About hartdesk",
-            f"<h3>hartdesk {__version__}</h3>"
-            "<p>The back office of a small UK web-hosting agency: an encrypted register of clients, the services "
-            "they buy and the operators that process their data, with privacy requests and documents.</p>"
-            f"<p>Log file: {paths.log_file()}</p>",
-        )
+        dialog = AboutDialog(self.ctx.register_dir, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     # -- geometry and closing -------------------------------------------------------------------------------------
 

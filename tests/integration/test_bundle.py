@@ -1,0 +1,121 @@
+"""The frozen application built by `make dist` (dist/hartdesk/), run as a clerk would run it.
+
+These run only when the bundle has been built, and are skipped otherwise, under CI too: building it takes minutes
+and CI does not build it (yet).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from hartdesk import __version__
+from hartdesk.demo import DEMO_PASSWORD, DEMO_USER
+from hartdesk.security import keyrings
+from tests.integration.conftest import SecretService
+
+BUNDLED = Path(__file__).resolve().parents[2] / "dist" / "hartdesk" / "hartdesk"
+TIMEOUT_S = 180
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not BUNDLED.is_file(), reason="no bundle: `make dist` builds dist/hartdesk/"),
+]
+
+
+def run(
+    *args: str, home: Path, stdin: str = "", extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The bundled hartdesk with ``args``: its own HARTDESK_HOME, Qt offscreen, keyring chosen as on a user's desk."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTHON_KEYRING_BACKEND", "HARTDESK_REGISTER", "HARTDESK_PASSWORD"}
+    }
+    env |= {"HARTDESK_HOME": str(home), "QT_QPA_PLATFORM": "offscreen", **(extra_env or {})}
+    return subprocess.run(
+        [str(BUNDLED), *args], input=stdin, env=env, capture_output=True, text=True, timeout=TIMEOUT_S, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo register made by the bundled program (real Argon2 parameters: the bundle has no test switch)."""
+    register = tmp_path_factory.mktemp("bundle") / "register"
+    done = run("demo", "--register", str(register), "--clients", "5", home=tmp_path_factory.mktemp("bundle-home"))
+    assert done.returncode == 0, done.stderr
+    assert (register / "register.db").is_file() and (register / "keys.json").is_file()
+    return register
+
+
+def test_version(tmp_path: Path) -> None:
+    done = run("--version", home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"hartdesk {__version__}"
+
+
+def test_smoke_test_shows_the_first_window_of_a_new_install(tmp_path: Path) -> None:
+    done = run("gui", "--smoke-test", home=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
+def test_smoke_test_on_the_demo_register(demo_register: Path, tmp_path: Path) -> None:
+    done = run("gui", "--smoke-test", "--register", str(demo_register), home=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_demo_register_verifies_and_lists_its_clients(demo_register: Path, tmp_path: Path) -> None:
+    """SQLCipher, the migrations and the audit chain all work inside the bundle."""
+    common = ("--register", str(demo_register), "--user", DEMO_USER, "--password-stdin")
+    verified = run("verify", *common, home=tmp_path, stdin=DEMO_PASSWORD + "\n")
+    assert verified.returncode == 0, verified.stderr
+    listed = run("clients", "list", "--json", *common, home=tmp_path, stdin=DEMO_PASSWORD + "\n")
+    assert listed.returncode == 0, listed.stderr
+    assert len(json.loads(listed.stdout)) == 5
+
+
+def test_a_data_report_is_written(demo_register: Path, tmp_path: Path) -> None:
+    """reportlab, the shipped fonts and wording, and pikepdf are in the bundle."""
+    out = tmp_path / "report.pdf"
+    common = ("--register", str(demo_register), "--user", DEMO_USER, "--password-stdin")
+    done = run(
+        "report", "data", "--client", "C-00001", "--out", str(out), *common, home=tmp_path, stdin=DEMO_PASSWORD + "\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_the_vault_keeps_secrets_in_the_secret_service(
+    demo_register: Path, secret_service: SecretService, tmp_path: Path
+) -> None:
+    """Not the "fail" backend: the frozen build has no entry points, so keyring's own discovery would find nothing."""
+    register_id = json.loads((demo_register / "keys.json").read_text(encoding="utf-8"))["register_id"]
+    done = run(
+        "vault",
+        "add",
+        "--operator",
+        "Fasthosts",
+        "--account",
+        "bundle@example.com",
+        "--secret-stdin",
+        "--register",
+        str(demo_register),
+        "--user",
+        DEMO_USER,
+        "--password-stdin",
+        home=tmp_path,
+        stdin=f"{DEMO_PASSWORD}\nfrozen-but-kept\n",
+        extra_env={"DBUS_SESSION_BUS_ADDRESS": secret_service.address},
+    )
+    assert done.returncode == 0, done.stderr
+    credential_id = done.stdout.strip()
+    service = keyrings.service_name(register_id)
+    try:
+        found = secret_service.secret_tool("lookup", "service", service, "username", f"credential:{credential_id}")
+        assert found.returncode == 0 and found.stdout == "frozen-but-kept"
+    finally:
+        secret_service.secret_tool("clear", "service", service)

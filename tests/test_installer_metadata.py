@@ -1,0 +1,229 @@
+"""The files that make hartdesk installable: the Windows installer script, the Linux desktop entry, AppStream
+metadata, MIME type and icons, and the release workflow that builds the installers.
+
+The Linux files are checked with the freedesktop tools themselves (desktop-file-validate, appstreamcli). Without
+them these tests are skipped, except under CI (CI=true), where they fail: .ci/run installs them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+import tomllib
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from hartdesk import APP_NAME, __version__
+from hartdesk.storage.backup import BACKUP_SUFFIX
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_ID = "uk.hartdesk.Hartdesk"
+LINUX = ROOT / "installer" / "linux"
+DESKTOP = LINUX / f"{APP_ID}.desktop"
+METAINFO = LINUX / f"{APP_ID}.metainfo.xml"
+MIME = LINUX / f"{APP_ID}.mime.xml"
+ICONS = LINUX / "icons" / "hicolor"
+ISS = ROOT / "installer" / "windows" / "hartdesk.iss"
+WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
+BACKUP_MIME_TYPE = "application/x-hartdesk-backup"
+
+
+def project_version() -> str:
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        return tomllib.load(f)["project"]["version"]
+
+
+def require_tool(tool: str, package: str) -> str:
+    path = shutil.which(tool)
+    if path is not None:
+        return path
+    message = f"{tool} is not installed (Debian: {package})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}; under CI it must be installed (see .ci/run)", pytrace=False)
+    pytest.skip(message)
+
+
+def desktop_entry() -> dict[str, str]:
+    """The keys of the [Desktop Entry] group."""
+    entry: dict[str, str] = {}
+    group = None
+    for line in DESKTOP.read_text(encoding="utf-8").splitlines():
+        if line.startswith("["):
+            group = line.strip("[]")
+        elif "=" in line and not line.startswith("#") and group == "Desktop Entry":
+            key, value = line.split("=", 1)
+            entry[key.strip()] = value.strip()
+    return entry
+
+
+def iss_text() -> str:
+    return ISS.read_text(encoding="utf-8")
+
+
+def iss_section(name: str) -> list[str]:
+    """The non-comment lines of one [Section] of the Inno Setup script."""
+    lines: list[str] = []
+    inside = False
+    for line in iss_text().splitlines():
+        if line.startswith("["):
+            inside = line.strip() == f"[{name}]"
+        elif inside and line.strip() and not line.lstrip().startswith(";"):
+            lines.append(line)
+    return lines
+
+
+def iss_defines() -> dict[str, str]:
+    return dict(re.findall(r'^\s*#define\s+(\w+)\s+"([^"]*)"', iss_text(), re.MULTILINE))
+
+
+def iss_expand(text: str) -> str:
+    """``text`` with the script's {#Name} preprocessor constants filled in."""
+    defines = iss_defines()
+    return re.sub(r"\{#(\w+)\}", lambda m: defines[m.group(1)], text)
+
+
+# -- Linux --------------------------------------------------------------------------------------------------------
+
+
+def test_desktop_file_validates() -> None:
+    tool = require_tool("desktop-file-validate", "desktop-file-utils")
+    result = subprocess.run([tool, str(DESKTOP)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "", result.stdout  # hints count as problems too
+
+
+def test_desktop_file_starts_hartdesk_with_its_icon_and_opens_backups() -> None:
+    entry = desktop_entry()
+    assert entry["Type"] == "Application"
+    assert entry["Exec"].split()[0] == APP_NAME
+    assert entry["Icon"] == APP_ID
+    assert entry["Terminal"] == "false"
+    assert BACKUP_MIME_TYPE in entry["MimeType"].split(";")
+
+
+def test_metainfo_validates() -> None:
+    tool = require_tool("appstreamcli", "appstream")
+    result = subprocess.run([tool, "validate", "--no-net", str(METAINFO)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_metainfo_describes_this_desktop_entry_and_version() -> None:
+    component = ET.parse(METAINFO).getroot()
+    assert component.findtext("id") == APP_ID
+    assert component.findtext("launchable[@type='desktop-id']") == DESKTOP.name
+    assert component.findtext("provides/binary") == APP_NAME
+    assert component.findtext("provides/mediatype") == BACKUP_MIME_TYPE
+    releases = [release.get("version") for release in component.iterfind("releases/release")]
+    assert releases and releases[0] == project_version(), "the newest release listed must be pyproject's version"
+
+
+def test_mime_type_claims_the_backup_suffix() -> None:
+    ns = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
+    mime_type = ET.parse(MIME).getroot().find("m:mime-type", ns)
+    assert mime_type is not None
+    assert mime_type.get("type") == BACKUP_MIME_TYPE
+    assert [glob.get("pattern") for glob in mime_type.iterfind("m:glob", ns)] == [f"*{BACKUP_SUFFIX}"]
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()[:24]
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_icons_exist_at_their_nominal_sizes() -> None:
+    pngs = sorted(ICONS.glob(f"*/apps/{APP_ID}.png"))
+    sizes = {path.parent.parent.name for path in pngs}
+    assert {"16x16", "32x32", "48x48", "64x64", "128x128", "256x256"} <= sizes
+    for path in pngs:
+        width, height = (int(n) for n in path.parent.parent.name.split("x"))
+        assert png_size(path) == (width, height), path
+    svg = ET.parse(ICONS / "scalable" / "apps" / f"{APP_ID}.svg").getroot()
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+# -- Windows ------------------------------------------------------------------------------------------------------
+
+
+def test_installer_version_is_pyprojects() -> None:
+    assert iss_defines()["AppVersion"] == project_version() == __version__
+    assert "AppVersion={#AppVersion}" in iss_section("Setup")
+
+
+def test_installer_needs_no_administrator() -> None:
+    setup = iss_section("Setup")
+    assert "PrivilegesRequired=lowest" in setup
+    assert not any(line.startswith("PrivilegesRequiredOverridesAllowed") for line in setup)
+    assert any(line.startswith("DefaultDirName={autopf}") for line in setup)  # {userpf} when installed per user
+
+
+def test_installer_puts_hartdesk_in_the_start_menu() -> None:
+    icons = [iss_expand(line) for line in iss_section("Icons")]
+    assert any(
+        line.startswith('Name: "{autoprograms}\\hartdesk"') and 'Filename: "{app}\\hartdesk-gui.exe"' in line
+        for line in icons
+    ), icons
+
+
+def test_installer_associates_backups_for_this_user_only() -> None:
+    registry = [iss_expand(line) for line in iss_section("Registry")]
+    assert registry and all(line.startswith("Root: HKA;") for line in registry)  # HKCU for a per-user install
+    assert any(f'Subkey: "Software\\Classes\\{BACKUP_SUFFIX}"' in line for line in registry), registry
+    command = next(line for line in registry if "\\shell\\open\\command" in line)
+    assert '"""{app}\\hartdesk-gui.exe"" gui ""%1"""' in command
+    assert "ChangesAssociations=yes" in iss_section("Setup")
+
+
+def test_uninstaller_keeps_the_register_and_says_where_it_is() -> None:
+    text = iss_text()
+    # platformdirs.user_data_dir(APP_NAME, appauthor=False) on Windows (hartdesk/paths.py), and HARTDESK_HOME's data
+    assert "ExpandConstant('{localappdata}\\{#AppName}')" in text
+    assert iss_defines()["AppName"] == APP_NAME
+    assert "GetEnv('HARTDESK_HOME')" in text and "GetEnv('HARTDESK_REGISTER')" in text
+    code = text.split("[Code]", 1)[1]
+    message = code.split("procedure CurUninstallStepChanged", 1)[1]
+    assert "usPostUninstall" in message and "MsgBox(" in message and "RegisterFolder" in message
+    assert "register" in message.lower() and "kept" in message
+    assert "[UninstallDelete]" not in text and "DelTree" not in text
+
+
+# -- release workflow ---------------------------------------------------------------------------------------------
+
+
+def workflow_steps() -> list[str]:
+    """The workflow's steps, each as its text (a step starts with "- name:" or "- uses:" at the steps' indent)."""
+    text = WORKFLOW.read_text(encoding="utf-8")
+    steps_block = text.split("    steps:\n", 1)[1]
+    return [step for step in re.split(r"\n(?=      - )", steps_block) if step.strip()]
+
+
+def test_release_workflow_builds_on_windows_and_macos() -> None:
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert "\t" not in text  # YAML forbids tabs for indentation
+    assert "os: windows-latest" in text and "os: macos-latest" in text
+    assert "runs-on: ${{ matrix.os }}" in text
+    assert 'python-version: "3.11"' in text
+    steps = workflow_steps()
+    assert any('pip install -c constraints.txt ".[installer]"' in step for step in steps)
+    assert any("pyinstaller " in step and "installer/hartdesk.spec" in step for step in steps)
+    iscc = next(step for step in steps if "run: iscc " in step)
+    assert "if: runner.os == 'Windows'" in iscc
+    assert "/DAppVersion=${{ steps.version.outputs.version }}" in iscc and "installer/windows/hartdesk.iss" in iscc
+    version = next(step for step in steps if "id: version" in step)
+    assert "tomllib" in version and "pyproject.toml" in version
+
+
+def test_release_workflow_uploads_both_builds() -> None:
+    uploads = [step for step in workflow_steps() if "uses: actions/upload-artifact@" in step]
+    assert sorted(re.findall(r"if: runner.os == '(\w+)'", "\n".join(uploads))) == ["Windows", "macOS"]
+    assert all("if-no-files-found: error" in step for step in uploads)
+    windows = next(step for step in uploads if "'Windows'" in step)
+    # the file the .iss writes: OutputDir=dist, OutputBaseFilename={#AppName}-{#AppVersion}-setup
+    assert "path: dist/hartdesk-${{ steps.version.outputs.version }}-setup.exe" in windows
+    setup = iss_section("Setup")
+    assert "OutputDir=dist" in setup and "OutputBaseFilename={#AppName}-{#AppVersion}-setup" in setup
