@@ -45,7 +45,7 @@ $(DIST_STAMP): $(STAMP)
 dist: $(DIST_STAMP)
 	rm -rf dist/hartdesk dist/hartdesk.app
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller installer/hartdesk.spec
-	if [ "$$(uname -s)" = Linux ]; then tar -C dist -czf $(TARBALL) hartdesk && ls -l $(TARBALL); fi
+	if [ "$$(uname -s)" = Linux ]; then installer/linux/stage.sh dist/hartdesk && tar -C dist -czf $(TARBALL) hartdesk && ls -l $(TARBALL); fi
 	du -sh dist/hartdesk
 
 screenshots: $(STAMP)

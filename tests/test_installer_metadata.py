@@ -227,3 +227,23 @@ def test_release_workflow_uploads_both_builds() -> None:
     assert "path: dist/hartdesk-${{ steps.version.outputs.version }}-setup.exe" in windows
     setup = iss_section("Setup")
     assert "OutputDir=dist" in setup and "OutputBaseFilename={#AppName}-{#AppVersion}-setup" in setup
+
+
+def test_the_bundle_carries_the_desktop_files_and_installs_them_for_one_user(tmp_path: Path) -> None:
+    bundle = tmp_path / "hartdesk"
+    bundle.mkdir()
+    program = bundle / "hartdesk"
+    program.write_text("#!/bin/sh\necho hartdesk\n")
+    program.chmod(0o755)
+    linux = Path(__file__).resolve().parent.parent / "installer" / "linux"
+    subprocess.run([str(linux / "stage.sh"), str(bundle)], check=True)
+    home = tmp_path / "home"
+    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / ".local" / "share")}
+    done = subprocess.run([str(bundle / "install-desktop.sh")], env=env, capture_output=True, text=True, check=True)
+    share = home / ".local" / "share"
+    assert (share / "applications" / "uk.hartdesk.Hartdesk.desktop").is_file()
+    assert (share / "metainfo" / "uk.hartdesk.Hartdesk.metainfo.xml").is_file()
+    assert (share / "mime" / "packages" / "uk.hartdesk.Hartdesk.xml").is_file()
+    assert (share / "icons" / "hicolor" / "256x256" / "apps" / "uk.hartdesk.Hartdesk.png").is_file()
+    assert (home / ".local" / "bin" / "hartdesk").resolve() == program.resolve()
+    assert "application menu" in done.stdout
