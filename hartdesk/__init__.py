@@ -10,6 +10,9 @@ ORG_DOMAIN = "hartdesk.uk"
 APP_ID = "uk.hartdesk.Hartdesk"
 
 
+__version__: str
+
+
 def _version() -> str:
     """The installed distribution's version (pyproject.toml is its one source); from a bare source tree, read
     pyproject.toml itself."""
@@ -30,4 +33,10 @@ def _version() -> str:
         return "0+unknown"
 
 
-__version__ = _version()
+def __getattr__(name: str) -> str:
+    """``hartdesk.__version__``, read on first use: importlib.metadata stays off the start-up path until then."""
+    if name == "__version__":
+        global __version__
+        __version__ = _version()
+        return __version__
+    raise AttributeError(f"module 'hartdesk' has no attribute {name!r}")

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,7 +36,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QToolButton,
@@ -446,21 +444,12 @@ class BreachForm(FormDialog):
         grid.addLayout(right, 0, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setWidget(page)
-        self.layout_.addWidget(self.scroll_area, 1)
-        self.hint_label = note_label("Enter moves to the next field; Space ticks; Ctrl+Enter saves; Esc cancels.")
-        self.layout_.addWidget(self.hint_label)
-        self.finish_layout()
-        # Enter never saves a half-filled form: it moves on; Ctrl+Enter or the button itself saves (keyPressEvent).
-        self.ok_button.setDefault(False)
-        self.ok_button.setAutoDefault(False)
-        self.ok_button.setToolTip("Save the breach (Ctrl+Enter)")
-        self.ok_button.setObjectName("save_button")
-        self.cancel_button = self.buttons.button(self.buttons.StandardButton.Cancel)
-        self.cancel_button.setAutoDefault(False)
+        self.finish_scrolling_form(
+            page,
+            note_label("Enter moves to the next field; Space ticks; Ctrl+Enter saves; Esc cancels."),
+            "Save the breach (Ctrl+Enter)",
+            "save_button",
+        )
 
         chain: list[QWidget] = [
             self.summary_edit,

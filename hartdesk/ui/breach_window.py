@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -56,6 +55,7 @@ from hartdesk.ui.widgets import (
     FlowLayout,
     FormDialog,
     confirmation,
+    countdown_panel,
     named,
     scrolling,
     show_message,
@@ -243,25 +243,10 @@ class BreachWindow(RecordWindow[BreachRecord]):
         header_row.addWidget(self.status_badge, 0, Qt.AlignmentFlag.AlignVCenter)
 
         # --- the 72-hour clock -----------------------------------------------------------------------------------
-        self.clock_frame = named(QFrame(), "clock_frame")
-        self.clock_label = named(QLabel(), "clock_label")
-        self.clock_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.clock_label.setWordWrap(True)
-        self.clock_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = self.clock_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        self.clock_label.setFont(font)
-        self.level_badge = named(QLabel(), "level_badge")
         self.clock_note = value_label("clock_note")
-        clock_row = QHBoxLayout()
-        clock_row.addWidget(self.clock_label, 1)
-        clock_row.addWidget(self.level_badge, 0, Qt.AlignmentFlag.AlignTop)
-        clock_column = QVBoxLayout(self.clock_frame)
-        clock_column.setContentsMargins(14, 10, 14, 10)
-        clock_column.setSpacing(4)
-        clock_column.addLayout(clock_row)
-        clock_column.addWidget(self.clock_note)
+        self.clock_frame, self.clock_label, self.level_badge = countdown_panel(
+            "clock_frame", "clock_label", "level_badge", [self.clock_note]
+        )
         self.clock_level = ""  # the level shown (one of the breaches module's levels)
         self.tick = QTimer(self)
         self.tick.setInterval(TICK_MS)

@@ -32,7 +32,6 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -72,6 +71,7 @@ from hartdesk.ui.widgets import (
     OK_STYLE,
     FlowLayout,
     confirmation,
+    countdown_panel,
     named,
     scrolling,
     show_message,
@@ -366,27 +366,11 @@ class RequestDetailDialog(RecordWindow[RequestRecord]):
         self.restriction_label.hide()
 
         # --- when it is due, and why -----------------------------------------------------------------------------
-        self.due_frame = named(QFrame(), "due_frame")
-        self.due_label = named(QLabel(), "due_label")
-        self.due_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.due_label.setWordWrap(True)
-        self.due_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = self.due_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        self.due_label.setFont(font)
-        self.urgency_badge = named(QLabel(), "urgency_badge")
         self.why_label = value_label("why_label")
         self.extension_label = value_label("extension_label")
-        due_row = QHBoxLayout()
-        due_row.addWidget(self.due_label, 1)
-        due_row.addWidget(self.urgency_badge, 0, Qt.AlignmentFlag.AlignTop)
-        due_column = QVBoxLayout(self.due_frame)
-        due_column.setContentsMargins(14, 10, 14, 10)
-        due_column.setSpacing(4)
-        due_column.addLayout(due_row)
-        due_column.addWidget(self.why_label)
-        due_column.addWidget(self.extension_label)
+        self.due_frame, self.due_label, self.urgency_badge = countdown_panel(
+            "due_frame", "due_label", "urgency_badge", [self.why_label, self.extension_label]
+        )
 
         self.notice_label = named(QLabel(), "notice_label")
         self.notice_label.setStyleSheet(OK_STYLE)

@@ -46,7 +46,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSizePolicy,
     QToolButton,
     QTreeWidget,
@@ -629,21 +628,12 @@ class RequestIntakeDialog(FormDialog):
         grid.addLayout(right, 1, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setWidget(page)
-        self.layout_.addWidget(self.scroll_area, 1)
-        self.hint_label = note_label("Enter moves to the next field; Ctrl+Enter logs the request; Esc cancels.")
-        self.layout_.addWidget(self.hint_label)
-        self.finish_layout()
-        # Enter never logs a half-filled form: it moves on; Ctrl+Enter or the button itself logs (keyPressEvent).
-        self.ok_button.setDefault(False)
-        self.ok_button.setAutoDefault(False)
-        self.ok_button.setToolTip("Log the request (Ctrl+Enter)")
-        self.ok_button.setObjectName("log_button")
-        self.cancel_button = self.buttons.button(self.buttons.StandardButton.Cancel)
-        self.cancel_button.setAutoDefault(False)
+        self.finish_scrolling_form(
+            page,
+            note_label("Enter moves to the next field; Ctrl+Enter logs the request; Esc cancels."),
+            "Log the request (Ctrl+Enter)",
+            "log_button",
+        )
 
         self.name_edit.textEdited.connect(self._on_requester_edited)
         self.email_edit.textEdited.connect(self._on_requester_edited)

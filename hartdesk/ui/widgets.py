@@ -9,7 +9,7 @@ start-up time is measured) uses this module; the password and TOTP code behind t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
@@ -74,6 +74,33 @@ def make_error_label(object_name: str) -> QLabel:
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setVisible(False)
     return label
+
+
+def countdown_panel(
+    frame_name: str, headline_name: str, badge_name: str, notes: Sequence[QWidget]
+) -> tuple[QFrame, QLabel, QLabel]:
+    """A deadline in large type with a badge beside it and ``notes`` under it (a request's due date, a breach's 72
+    hours): the frame (coloured by its caller), the headline and the badge."""
+    frame = named(QFrame(), frame_name)
+    headline = named(QLabel(), headline_name)
+    headline.setTextFormat(Qt.TextFormat.PlainText)
+    headline.setWordWrap(True)
+    headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    font = headline.font()
+    font.setPointSizeF(font.pointSizeF() * 1.6)
+    font.setBold(True)
+    headline.setFont(font)
+    badge = named(QLabel(), badge_name)
+    row = QHBoxLayout()
+    row.addWidget(headline, 1)
+    row.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
+    column = QVBoxLayout(frame)
+    column.setContentsMargins(14, 10, 14, 10)
+    column.setSpacing(4)
+    column.addLayout(row)
+    for note in notes:
+        column.addWidget(note)
+    return frame, headline, badge
 
 
 def value_label(name: str) -> QLabel:
@@ -580,6 +607,24 @@ class FormDialog(WorkDialog):
         # (otherwise the first button after the focused field would be).
         self.ok_button.setDefault(False)
         self.ok_button.setDefault(True)
+
+    def finish_scrolling_form(self, page: QWidget, hint: QLabel, ok_tooltip: str, ok_name: str) -> None:
+        """Lay out a long form: ``page`` in a scroll area, ``hint`` under it, then the buttons. Enter never submits a
+        half-filled form: it moves on; Ctrl+Enter or the button itself submits (the dialog's keyPressEvent)."""
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(page)
+        self.layout_.addWidget(self.scroll_area, 1)
+        self.hint_label = hint
+        self.layout_.addWidget(hint)
+        self.finish_layout()
+        self.ok_button.setDefault(False)
+        self.ok_button.setAutoDefault(False)
+        self.ok_button.setToolTip(ok_tooltip)
+        self.ok_button.setObjectName(ok_name)
+        self.cancel_button = self.buttons.button(self.buttons.StandardButton.Cancel)
+        self.cancel_button.setAutoDefault(False)
 
     def show_error(self, exc: BaseException) -> None:
         """As :meth:`WorkDialog.show_error`, but a :class:`FormError` shows under the fields it names."""

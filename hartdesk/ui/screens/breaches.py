@@ -34,7 +34,7 @@ from hartdesk.ui.crash import show_error
 from hartdesk.ui.models.breach_model import BreachTableModel, Column
 from hartdesk.ui.request_intake import uk_now
 from hartdesk.ui.screens.base import Screen
-from hartdesk.ui.screens.listing import focus_table, list_labels
+from hartdesk.ui.screens.listing import RefSelection, focus_table, list_labels
 from hartdesk.ui.widgets import ERROR_STYLE, NOTE_STYLE, make_list_table, named
 
 TICK_MS = 60_000  # the clocks are worked out again every minute
@@ -57,7 +57,7 @@ def count_text(count: int) -> str:
     return f"{count} breach" if count == 1 else f"{count} breaches"
 
 
-class BreachesScreen(Screen):
+class BreachesScreen(RefSelection, Screen):
     title = "Breaches"
     icon_name = "fa5s.exclamation-triangle"
     admin_only = False
@@ -161,18 +161,6 @@ class BreachesScreen(Screen):
             self.model.set_now(now_of(self.ctx))
 
     # --- what is selected -------------------------------------------------------------------------------------
-
-    def selected_ref(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.ref_at(rows[0]) if rows else None
-
-    def select_ref(self, ref: str) -> bool:
-        row = self.model.row_of(ref)
-        if row is None:
-            return False
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
-        return True
 
     @Slot(QItemSelection, QItemSelection)
     def _on_table_selection_changed(self, *_: object) -> None:

@@ -44,7 +44,27 @@ def focus_table(table: QTableView) -> None:
         table.selectRow(0)
 
 
-class SearchListScreen(Screen, Generic[ModelT]):
+class RefSelection:
+    """A list whose rows are records with a reference (``model.ref_at``/``row_of``): the one selected, and selecting
+    one by its reference."""
+
+    table: QTableView
+    model: Any
+
+    def selected_ref(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.ref_at(rows[0]) if rows else None
+
+    def select_ref(self, ref: str) -> bool:
+        row = self.model.row_of(ref)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+
+class SearchListScreen(RefSelection, Screen, Generic[ModelT]):
     """A screen of ``search_edit`` and filters over the ``table`` of a :class:`CountedTableModel`, with
     ``count_label`` under it and ``message_label`` saying what was done.
 
@@ -208,18 +228,6 @@ class SearchListScreen(Screen, Generic[ModelT]):
             show_error(self, exc)
 
     # --- what is selected -------------------------------------------------------------------------------------
-
-    def selected_ref(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.ref_at(rows[0]) if rows else None
-
-    def select_ref(self, ref: str) -> bool:
-        row = self.model.row_of(ref)
-        if row is None:
-            return False
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
-        return True
 
     @Slot(QItemSelection, QItemSelection)
     def _on_table_selection_changed(self, *_: object) -> None:
