@@ -8,6 +8,8 @@ ORG_DOMAIN = "hartdesk.uk"
 # The reverse-DNS application id: the Linux desktop entry (uk.hartdesk.Hartdesk.desktop), Qt's desktop file name and
 # the Windows AppUserModelID, so the desktop groups hartdesk's windows and notifications under one icon.
 APP_ID = "uk.hartdesk.Hartdesk"
+# A backup file's suffix: the installers associate it with hartdesk, which restores the backup (`hartdesk FILE`).
+BACKUP_SUFFIX = ".hdbackup"
 
 
 __version__: str

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from hartdesk import __version__, paths
+from hartdesk import BACKUP_SUFFIX, __version__, paths
 from hartdesk.errors import FormError, HartdeskError, ValidationError
 
 if TYPE_CHECKING:
@@ -134,6 +134,7 @@ def cmd_gui(args: argparse.Namespace, io: Io) -> int:
             register_dir=args.register,
             smoke_test=getattr(args, "smoke_test", False),
             demo=getattr(args, "demo_hint", False),
+            backup_file=getattr(args, "backup", None),
         )
     )
 
@@ -1169,6 +1170,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("gui", cmd_gui, "open the hartdesk window (the default)")
     p.add_argument("--smoke-test", action="store_true", help="exit 0 as soon as the first window is shown")
     p.add_argument("--demo-hint", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument(
+        "backup",
+        nargs="?",
+        type=Path,
+        metavar="BACKUP",
+        help=f"a backup file ({BACKUP_SUFFIX}) to restore first: what opening one from the desktop does",
+    )
 
     p = command("init", cmd_init, "create a new register and print its id")
     p.add_argument("--admin", required=True, metavar="NAME", help="user name of the first administrator")
@@ -1406,7 +1414,10 @@ def main(argv: Sequence[str] | None = None, io: Io | None = None) -> int:
 
     io = io or Io()
     parser = build_parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if len(arguments) == 1 and arguments[0].lower().endswith(BACKUP_SUFFIX):
+        arguments.insert(0, "gui")  # `hartdesk FILE.hdbackup`: a backup opened from the desktop
+    args = parser.parse_args(arguments)
     if args.version:  # before the log or any register: nothing is opened, Qt and SQLAlchemy stay unloaded
         io.out(f"hartdesk {__version__}")
         return 0

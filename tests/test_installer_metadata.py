@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from hartdesk import APP_NAME, __version__
-from hartdesk.storage.backup import BACKUP_SUFFIX
+from hartdesk import APP_NAME, BACKUP_SUFFIX, __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_ID = "uk.hartdesk.Hartdesk"
@@ -27,7 +26,7 @@ LINUX = ROOT / "installer" / "linux"
 DESKTOP = LINUX / f"{APP_ID}.desktop"
 METAINFO = LINUX / f"{APP_ID}.metainfo.xml"
 MIME = LINUX / f"{APP_ID}.mime.xml"
-ICONS = LINUX / "icons" / "hicolor"
+ICONS = ROOT / "resources" / "icons"
 ISS = ROOT / "installer" / "windows" / "hartdesk.iss"
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
 BACKUP_MIME_TYPE = "application/x-hartdesk-backup"
@@ -136,15 +135,19 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_icons_exist_at_their_nominal_sizes() -> None:
-    pngs = sorted(ICONS.glob(f"*/apps/{APP_ID}.png"))
-    sizes = {path.parent.parent.name for path in pngs}
-    assert {"16x16", "32x32", "48x48", "64x64", "128x128", "256x256"} <= sizes
-    for path in pngs:
-        width, height = (int(n) for n in path.parent.parent.name.split("x"))
-        assert png_size(path) == (width, height), path
-    svg = ET.parse(ICONS / "scalable" / "apps" / f"{APP_ID}.svg").getroot()
+def test_the_icon_exists_at_each_size_and_in_each_format() -> None:
+    from PIL import Image
+
+    pngs = {int(path.stem.split("-")[1]): path for path in ICONS.glob("hartdesk-*.png")}
+    assert {16, 24, 32, 48, 64, 128, 256, 512} <= set(pngs)
+    for size, path in pngs.items():
+        assert png_size(path) == (size, size), path
+    svg = ET.parse(ICONS / "hartdesk.svg").getroot()
     assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    with Image.open(ICONS / "hartdesk.ico") as ico:  # Windows: the programs, shortcuts and backup files
+        assert {(16, 16), (32, 32), (48, 48), (256, 256)} <= ico.info["sizes"]
+    with Image.open(ICONS / "hartdesk.icns") as icns:  # macOS: the app bundle
+        assert icns.format == "ICNS" and icns.size == (1024, 1024)
 
 
 # -- Windows ------------------------------------------------------------------------------------------------------
@@ -153,6 +156,13 @@ def test_icons_exist_at_their_nominal_sizes() -> None:
 def test_installer_version_is_pyprojects() -> None:
     assert iss_defines()["AppVersion"] == project_version() == __version__
     assert "AppVersion={#AppVersion}" in iss_section("Setup")
+
+
+def test_installer_files_it_names_exist() -> None:
+    """SourceDir is the project's root; the icon is looked up from there when the installer is compiled."""
+    setup = dict(line.split("=", 1) for line in iss_section("Setup") if "=" in line)
+    assert setup["SourceDir"] == "..\\.."
+    assert (ROOT / setup["SetupIconFile"].replace("\\", "/")).is_file()
 
 
 def test_installer_needs_no_administrator() -> None:
@@ -229,21 +239,64 @@ def test_release_workflow_uploads_both_builds() -> None:
     assert "OutputDir=dist" in setup and "OutputBaseFilename={#AppName}-{#AppVersion}-setup" in setup
 
 
+def exec_arguments(value: str) -> list[str]:
+    """An Exec value's arguments, unquoted as the Desktop Entry Specification says: spaces separate them outside
+    double quotes; inside, a backslash escapes " ` $ and itself; %% is a literal % (field codes such as %f stay)."""
+    args: list[str] = []
+    current: list[str] | None = None
+    quoted = escaped = False
+    for char in value:
+        if escaped:
+            assert char in '"`$\\', f"{char!r} may not be escaped in Exec"
+            current = (current or []) + [char]
+            escaped = False
+        elif quoted and char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+            current = current or []
+        elif char == " " and not quoted:
+            if current is not None:
+                args.append("".join(current))
+            current = None
+        else:
+            current = (current or []) + [char]
+    assert not quoted and not escaped, value
+    if current is not None:
+        args.append("".join(current))
+    return [arg.replace("%%", "%") for arg in args]
+
+
 def test_the_bundle_carries_the_desktop_files_and_installs_them_for_one_user(tmp_path: Path) -> None:
-    bundle = tmp_path / "hartdesk"
-    bundle.mkdir()
+    """Unpacked anywhere, even under a folder name full of characters the desktop entry must escape, the menu entry
+    runs that program (its full path: ~/.local/bin is on the PATH only from the next sign-in)."""
+    validate = require_tool("desktop-file-validate", "desktop-file-utils")
+    bundle = tmp_path / 'Smith & Co "apps" $HOME 100%' / "hartdesk"
+    bundle.mkdir(parents=True)
     program = bundle / "hartdesk"
     program.write_text("#!/bin/sh\necho hartdesk\n")
     program.chmod(0o755)
-    linux = Path(__file__).resolve().parent.parent / "installer" / "linux"
-    subprocess.run([str(linux / "stage.sh"), str(bundle)], check=True)
+    subprocess.run([str(LINUX / "stage.sh"), str(bundle)], check=True)
     home = tmp_path / "home"
     env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / ".local" / "share")}
     done = subprocess.run([str(bundle / "install-desktop.sh")], env=env, capture_output=True, text=True, check=True)
     share = home / ".local" / "share"
-    assert (share / "applications" / "uk.hartdesk.Hartdesk.desktop").is_file()
+    entry_file = share / "applications" / "uk.hartdesk.Hartdesk.desktop"
     assert (share / "metainfo" / "uk.hartdesk.Hartdesk.metainfo.xml").is_file()
     assert (share / "mime" / "packages" / "uk.hartdesk.Hartdesk.xml").is_file()
-    assert (share / "icons" / "hicolor" / "256x256" / "apps" / "uk.hartdesk.Hartdesk.png").is_file()
+    for size in (16, 48, 256):
+        icon = share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "uk.hartdesk.Hartdesk.png"
+        assert png_size(icon) == (size, size)
+    assert (share / "icons" / "hicolor" / "scalable" / "apps" / "uk.hartdesk.Hartdesk.svg").is_file()
     assert (home / ".local" / "bin" / "hartdesk").resolve() == program.resolve()
     assert "application menu" in done.stdout
+
+    checked = subprocess.run([validate, str(entry_file)], capture_output=True, text=True, check=False)
+    assert checked.returncode == 0 and not checked.stdout.strip(), checked.stdout + checked.stderr
+    installed = {}
+    for line in entry_file.read_text(encoding="utf-8").splitlines():
+        if "=" in line and not line.startswith(("#", "[")):
+            key, value = line.split("=", 1)
+            installed.setdefault(key, value.replace("\\\\", "\\"))  # the string's own escaping
+    assert installed["TryExec"] == str(program)
+    assert exec_arguments(installed["Exec"]) == [str(program), "gui", "%f"]

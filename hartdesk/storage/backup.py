@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hartdesk import paths
+from hartdesk import BACKUP_SUFFIX, paths
 from hartdesk.errors import BackupError, RegisterExistsError
 from hartdesk.security.keyslots import KeyFile, new_data_key
 from hartdesk.storage import database
@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 BACKUP_TABLE = "hartdesk_backup"
 BACKUP_FORMAT = "hartdesk-backup-1"
 KEEP_SNAPSHOTS = 10
-BACKUP_SUFFIX = ".hdbackup"
 
 
 def _is_disk_full(exc: BaseException) -> bool:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from hartdesk import APP_NAME, __version__, paths
+from hartdesk.components import runtime_distributions
 from hartdesk.ui.widgets import named
 
 DESCRIPTION = (
@@ -105,31 +106,12 @@ def licence_of(dist: metadata.Distribution) -> str:
     return "see the package"
 
 
-def _requirement_name(requirement: str) -> str:
-    return re.split(r"[\s;<>=!~\[(]", requirement, maxsplit=1)[0]
-
-
 def bundled_libraries() -> list[Component]:
-    """Python, then every library hartdesk requires at run time (test extras left out), then native libraries."""
+    """Python, then every library hartdesk needs at run time, directly or not (test extras left out), then native
+    libraries."""
     components = [Component("Python", platform.python_version(), "PSF-2.0")]
-    try:
-        requirements = metadata.requires("hartdesk") or []
-    except metadata.PackageNotFoundError:
-        requirements = []
-    seen: set[str] = set()
-    for requirement in requirements:
-        if "extra ==" in requirement:
-            continue
-        name = _requirement_name(requirement)
-        try:
-            dist = metadata.distribution(name)
-        except metadata.PackageNotFoundError:
-            continue
-        shown = str(dist.metadata["Name"]).replace("_", "-")
-        if shown.casefold() in seen:
-            continue
-        seen.add(shown.casefold())
-        components.append(Component(shown, dist.version, licence_of(dist)))
+    for dist in runtime_distributions():
+        components.append(Component(str(dist.metadata["Name"]).replace("_", "-"), dist.version, licence_of(dist)))
     head, rest = components[:1], sorted(components[1:], key=lambda c: c.name.casefold())
     return [*head, *rest, *(Component(*native) for native in NATIVE_LIBRARIES)]
 

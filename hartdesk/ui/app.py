@@ -13,8 +13,8 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from hartdesk.ui.signin import SignInDialog
     from hartdesk.ui.wizard import FirstRunWizard
 
+# The glyph and colour installer/make_icons.py draws the icon files in resources/icons/ from.
 APP_ICON = "fa5s.briefcase"
 APP_ICON_COLOUR = "#2a6f97"
 # The files that make a folder a register (hartdesk.storage.register.looks_like_register says the same, but
@@ -52,16 +53,19 @@ def foreign_folder_message(path: Path) -> str:
 
 
 def app_icon() -> QIcon:
-    """The application's icon (qtawesome, imported on first use)."""
-    import qtawesome
+    """The application's icon: the same drawing as the installers' and desktop entry's, at every size shipped (each
+    file is read when Qt first needs that size)."""
+    from hartdesk.paths import resources_dir
 
-    return qtawesome.icon(APP_ICON, color=APP_ICON_COLOUR)
+    icon = QIcon()
+    for path in sorted((resources_dir() / "icons").glob("hartdesk-*.png")):
+        icon.addFile(str(path))
+    return icon
 
 
 def set_identity(app: QApplication) -> None:
-    """Name, organisation, version and desktop id, so the desktop groups hartdesk's windows and notifications under
-    one entry (the Linux desktop entry is ``<APP_ID>.desktop``; Windows groups by the AppUserModelID). The icon itself
-    is set once the first window is on screen (see ``Startup._set_icon``)."""
+    """Name, organisation, version, desktop id and icon, so the desktop groups hartdesk's windows and notifications
+    under one entry (the Linux desktop entry is ``<APP_ID>.desktop``; Windows groups by the AppUserModelID)."""
     from hartdesk import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__
 
     app.setApplicationName(APP_NAME)
@@ -70,6 +74,7 @@ def set_identity(app: QApplication) -> None:
     app.setOrganizationDomain(ORG_DOMAIN)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
     if sys.platform == "win32":
         set_windows_app_id(APP_ID)
 
@@ -94,28 +99,81 @@ class Startup(QObject):
         self.smoke_test = smoke_test
         self.first_window: QWidget | None = None
         self.main_window: MainWindow | None = None
+        self._backup_to_open: Path | None = None  # opened while the sign-in or wizard showed: restore it next
 
-    def start(self, folder: Folder) -> None:
-        if folder is Folder.NEW:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """macOS hands a file opened from the Finder (a backup) to the running application as an event."""
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            self.open_backup(Path(event.file()))
+            return True
+        return QObject.eventFilter(self, watched, event)
+
+    def open_backup(self, backup_file: Path) -> None:
+        """A backup opened while hartdesk runs: before anyone signs in, the restore takes the first window's place;
+        once someone works in a register, they are told how to restore it without leaving their work."""
+        from hartdesk.ui.restore_dialog import RestoreDialog
+
+        window = self.first_window
+        if self.main_window is not None:
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                "Restore a backup",
+                f"hartdesk is open on a register. To restore the backup {backup_file}, close hartdesk (your work is "
+                "saved as you go), then open the backup again.",
+                QMessageBox.StandardButton.Ok,
+                self.main_window,
+            )
+            box.setObjectName("open_backup_later_box")
+            box.open()
+        elif isinstance(window, QDialog) and window.isVisible() and not isinstance(window, RestoreDialog):
+            self._backup_to_open = backup_file
+            window.reject()  # its ``finished`` then shows the restore
+
+    def start(self, folder: Folder, backup_file: Path | None = None) -> None:
+        if backup_file is not None:
+            self._show_restore(backup_file, folder)
+        elif folder is Folder.NEW:
             self._show_wizard()
         else:
             self._show_signin()
 
+    def _show_restore(self, backup_file: Path, folder: Folder) -> None:
+        """A backup file was opened: offer to restore it. A computer without a register gets it as its register;
+        otherwise it goes into a new folder beside the register, which is not changed. Either way hartdesk then
+        signs in to the restored register; cancelling starts hartdesk as usual."""
+        from datetime import date
+
+        from hartdesk.ui.restore_dialog import RestoreDialog, restore_folder_for
+
+        usual = self.ctx.register_dir
+        has_register = folder is Folder.REGISTER
+        target = restore_folder_for(usual, has_register, date.today())
+        if has_register:
+            note = (
+                f"This computer's register, in {usual}, is not changed: the backup becomes a separate register, which "
+                "hartdesk opens now. Next time, hartdesk opens the usual register again."
+            )
+        else:
+            note = "This computer has no hartdesk register yet, so the backup becomes its register."
+        dialog = RestoreDialog(self.ctx, backup_file, target, note=note, folder_choice=True)
+
+        def finished(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted:
+                self.ctx.register_dir = dialog.folder
+                self._show_signin()
+            else:
+                self.start(folder)
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.show()
+        self._shown(dialog)
+
     def _shown(self, window: QWidget) -> None:
-        """The first window is on screen: the smoke test is over; otherwise decorate it."""
+        """The first window is on screen: for the smoke test, that is all."""
         self.first_window = window
         if self.smoke_test:
             QTimer.singleShot(0, lambda: self.app.exit(0))
-            return
-        QTimer.singleShot(0, self._set_icon)
-
-    def _set_icon(self) -> None:
-        try:
-            self.app.setWindowIcon(app_icon())
-        except Exception:  # a missing icon font must not stop hartdesk
-            import logging
-
-            logging.getLogger(__name__).warning("the application icon could not be loaded", exc_info=True)
 
     def _show_signin(self) -> None:
         from hartdesk.ui.signin import SignInDialog
@@ -134,6 +192,9 @@ class Startup(QObject):
             if result == QDialog.DialogCode.Accepted and window.signed_in is not None:
                 self.ctx.signed_in = window.signed_in
                 self._show_main_window()
+            elif self._backup_to_open is not None:
+                backup_file, self._backup_to_open = self._backup_to_open, None
+                self._show_restore(backup_file, classify_folder(self.ctx.register_dir))
             else:
                 self.app.exit(0)
             window.deleteLater()
@@ -151,7 +212,10 @@ class Startup(QObject):
         window.show()
 
 
-def run(register_dir: Path | None, smoke_test: bool = False, demo: bool = False) -> int:
+def run(
+    register_dir: Path | None, smoke_test: bool = False, demo: bool = False, backup_file: Path | None = None
+) -> int:
+    """The GUI on ``register_dir`` (the usual one if None); with ``backup_file``, first offer to restore it."""
     from hartdesk import APP_NAME, logsetup, paths
     from hartdesk.ui import crash
     from hartdesk.ui.context import AppContext
@@ -187,7 +251,8 @@ def run(register_dir: Path | None, smoke_test: bool = False, demo: bool = False)
     tasks = TaskRunner()
     ctx = AppContext(register_dir=folder, tasks=tasks, demo_credentials=credentials)
     startup = Startup(app, ctx, smoke_test)
-    startup.start(kind)
+    app.installEventFilter(startup)
+    startup.start(kind, backup_file)
     code = app.exec()
     tasks.wait_for_all()
     if ctx.signed_in is not None:

@@ -195,12 +195,9 @@ class DueNotifier(QObject):
         app = QApplication.instance()
         icon = app.windowIcon() if isinstance(app, QApplication) else QIcon()
         if icon.isNull():
-            try:
-                from hartdesk.ui.app import app_icon
+            from hartdesk.ui.app import app_icon
 
-                icon = app_icon()
-            except Exception:  # a missing icon font must not stop the notification
-                icon = QIcon()
+            icon = app_icon()
         return icon
 
     @Slot()

@@ -593,6 +593,22 @@ class WorkDialog(QDialog):
         raise NotImplementedError
 
 
+def ask_one_password(dialog: WorkDialog, intro: QLabel, name: str, label: str) -> QLineEdit:
+    """Lay ``dialog`` out as ``intro`` above one password field (labelled ``label``, named ``name``), the cursor in
+    it; the field."""
+    intro.setWordWrap(True)
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    form = QFormLayout()
+    form.addRow(label, edit)
+    dialog.layout_.addWidget(intro)
+    dialog.layout_.addLayout(form)
+    dialog.finish_layout()
+    edit.setFocus()
+    return edit
+
+
 class FormDialog(WorkDialog):
     """A :class:`WorkDialog` whose fields carry their own messages (``self.problems``)."""
 

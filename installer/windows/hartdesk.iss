@@ -37,6 +37,8 @@ ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 ChangesAssociations=yes
 UninstallDisplayIcon={app}\{#AppExe}
+; The installer's own icon (the programs carry the same one: installer/hartdesk.spec)
+SetupIconFile=resources\icons\hartdesk.ico
 UninstallDisplayName={#AppName}
 WizardStyle=modern
 Compression=lzma2

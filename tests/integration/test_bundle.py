@@ -1,19 +1,21 @@
 """The frozen application built by `make dist` (dist/hartdesk/), run as a clerk would run it.
 
-These run only when the bundle has been built, and are skipped otherwise, under CI too: building it takes minutes
-and CI does not build it (yet).
+They run on the bundle that `make dist` built. Without one, or with one older than the source, they are skipped,
+except under CI (CI=true), where they fail: .ci/run builds the bundle first.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from hartdesk import __version__
+from hartdesk.components import runtime_distributions
 from hartdesk.demo import DEMO_PASSWORD, DEMO_USER
 from hartdesk.security import keyrings
 from tests.integration.conftest import SecretService
@@ -21,10 +23,27 @@ from tests.integration.conftest import SecretService
 BUNDLED = Path(__file__).resolve().parents[2] / "dist" / "hartdesk" / "hartdesk"
 TIMEOUT_S = 180
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not BUNDLED.is_file(), reason="no bundle: `make dist` builds dist/hartdesk/"),
-]
+pytestmark = pytest.mark.integration
+
+
+def _why_not_runnable() -> str | None:
+    if not BUNDLED.is_file():
+        return "no bundle: `make dist` builds dist/hartdesk/"
+    built = BUNDLED.stat().st_mtime
+    source = Path(__file__).resolve().parents[2] / "hartdesk"
+    if any(path.stat().st_mtime > built for path in source.rglob("*.py")):
+        return "the bundle is older than the source: `make dist` builds it again"
+    return None
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _bundle_is_current() -> None:
+    reason = _why_not_runnable()
+    if reason is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; under CI it must be built (see .ci/run)", pytrace=False)
+    pytest.skip(reason)
 
 
 def run(
@@ -119,3 +138,20 @@ def test_the_vault_keeps_secrets_in_the_secret_service(
         assert found.returncode == 0 and found.stdout == "frozen-but-kept"
     finally:
         secret_service.secret_tool("clear", "service", service)
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).casefold()
+
+
+def test_every_library_travels_with_its_licence_and_copyleft_ones_as_source() -> None:
+    """The About dialog lists the libraries from their metadata, and the (L)GPL ones must ship their licence texts
+    and stay replaceable: their Python files lie in the folder, outside the program's archive."""
+    internal = BUNDLED.parent / "_internal"
+    shipped = {_key(path.name.rsplit("-", 1)[0]): path for path in internal.glob("*.dist-info")}
+    needed = {_key(str(dist.metadata["Name"])) for dist in runtime_distributions()}
+    assert needed - set(shipped) == set()
+    for name in ("extract-msg", "pycountry", "python-stdnum", "rtfde"):
+        assert any("LICEN" in p.name.upper() or "COPYING" in p.name.upper() for p in shipped[name].rglob("*")), name
+    for package in ("extract_msg", "pycountry", "stdnum", "RTFDE"):
+        assert (internal / package / "__init__.py").is_file(), package

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from hartdesk.security import audit
 from hartdesk.security.signin import SignedIn, sign_in
 from hartdesk.storage.backup import write_backup
-from hartdesk.ui.screens.settings import BackupDialog, RestoreDialog, SettingsScreen, SmtpPasswordSetDialog
+from hartdesk.ui.restore_dialog import RestoreDialog
+from hartdesk.ui.screens.settings import BackupDialog, SettingsScreen, SmtpPasswordSetDialog
 from tests.conftest import ADMIN, ADMIN_PASSWORD, AGENCY_NAME
 from tests.ui.helpers import OpenScreen, open_child
 

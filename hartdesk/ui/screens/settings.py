@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hartdesk import BACKUP_SUFFIX
 from hartdesk import settings as settings_mod
 from hartdesk.errors import HartdeskError
 from hartdesk.security import audit
@@ -35,6 +36,7 @@ from hartdesk.settings import Settings
 from hartdesk.storage import backup
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.crash import show_error
+from hartdesk.ui.restore_dialog import RestoreDialog
 from hartdesk.ui.screens.base import Screen
 from hartdesk.ui.widgets import (
     ERROR_STYLE,
@@ -44,11 +46,12 @@ from hartdesk.ui.widgets import (
     PasswordField,
     WorkDialog,
     align_form_labels,
+    ask_one_password,
     email_problem,
     scrolling,
 )
 
-BACKUP_FILTER = f"hartdesk backups (*{backup.BACKUP_SUFFIX});;All files (*)"
+BACKUP_FILTER = f"hartdesk backups (*{BACKUP_SUFFIX});;All files (*)"
 LOGO_FILTER = "Pictures (*.png *.jpg *.jpeg);;All files (*)"
 ICO_WARNING = (
     "This does not look like an ICO registration number (a Z followed by seven characters, for example "
@@ -95,42 +98,6 @@ class BackupDialog(WorkDialog):
         self.accept()
 
 
-class RestoreDialog(WorkDialog):
-    """Asks the backup's password and restores it into a new folder (a separate register; nothing here changes)."""
-
-    def __init__(self, ctx: AppContext, backup_file: Path, folder: Path, parent: QWidget | None = None) -> None:
-        WorkDialog.__init__(self, ctx, "Restore a backup", "&Restore", parent)
-        self.setObjectName("restore_dialog")
-        self.setMinimumWidth(480)
-        self.backup_file = backup_file
-        self.folder = folder
-        intro = QLabel(
-            f"Restore <b>{html.escape(str(backup_file))}</b><br>into the new register folder "
-            f"<b>{html.escape(str(folder))}</b>.<br><br>The register open now is not changed."
-        )
-        self.password_edit = _ask_one_password(self, intro, "backup_password_edit", "Backup &password:")
-        self.register_id: str | None = None
-
-    def submit(self) -> None:
-        password = self.password_edit.text()
-        if not password:
-            self.show_problem("Type the password that was chosen when the backup was made.", self.password_edit)
-            return
-        backup_file, folder = self.backup_file, self.folder
-        self.run_work(lambda: backup.restore(backup_file, password, folder), self._on_restored, serial=False)
-
-    def _on_restored(self, register_id: str) -> None:
-        self.register_id = register_id
-        self.password_edit.clear()
-        self.accept()
-
-    def show_problem(self, message: str, focus: QWidget | None = None) -> None:
-        WorkDialog.show_problem(self, message, focus)
-        if message and focus is None:
-            self.password_edit.selectAll()
-            self.password_edit.setFocus()
-
-
 class SmtpPasswordSetDialog(WorkDialog):
     """The mail server's password, kept in this computer's keyring (never in the register); empty forgets it."""
 
@@ -146,7 +113,7 @@ class SmtpPasswordSetDialog(WorkDialog):
             "and used when a document is sent by email. Leave it empty to forget the one kept."
         )
         intro.setTextFormat(Qt.TextFormat.PlainText)
-        self.password_edit = _ask_one_password(self, intro, "smtp_password_edit", "&Password:")
+        self.password_edit = ask_one_password(self, intro, "smtp_password_edit", "&Password:")
 
     def submit(self) -> None:
         from hartdesk.security.smtp_secret import set_smtp_password
@@ -159,22 +126,6 @@ class SmtpPasswordSetDialog(WorkDialog):
             self.accept()
 
         self.run_work(lambda: set_smtp_password(register_id, username, password), done, serial=False)
-
-
-def _ask_one_password(dialog: WorkDialog, intro: QLabel, name: str, label: str) -> QLineEdit:
-    """Lay ``dialog`` out as ``intro`` above one password field (labelled ``label``, named ``name``), the cursor in
-    it; the field."""
-    intro.setWordWrap(True)
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    form = QFormLayout()
-    form.addRow(label, edit)
-    dialog.layout_.addWidget(intro)
-    dialog.layout_.addLayout(form)
-    dialog.finish_layout()
-    edit.setFocus()
-    return edit
 
 
 class SettingsScreen(Screen):
@@ -482,7 +433,7 @@ class SettingsScreen(Screen):
     # --- file choices (tests replace these) -------------------------------------------------------------------
 
     def choose_backup_target(self) -> Path | None:
-        suggested = Path.home() / f"hartdesk-backup-{date.today().isoformat()}{backup.BACKUP_SUFFIX}"
+        suggested = Path.home() / f"hartdesk-backup-{date.today().isoformat()}{BACKUP_SUFFIX}"
         name, _ = QFileDialog.getSaveFileName(
             self,
             "Back up the register to",
@@ -792,7 +743,7 @@ class SettingsScreen(Screen):
         if target is None:
             return
         if not target.suffix:
-            target = target.with_suffix(backup.BACKUP_SUFFIX)
+            target = target.with_suffix(BACKUP_SUFFIX)
         if target.exists():
             self._say(self.backup_status, f"{target} already exists. Choose another file name.", ERROR_STYLE)
             return

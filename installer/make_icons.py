@@ -1,10 +1,17 @@
-"""Draw hartdesk's desktop icons (hicolor PNGs and the scalable SVG) from the icon the window shows.
+"""Draw hartdesk's icon, in every form the operating systems want, into resources/icons/.
 
-The window icon is qtawesome's briefcase in hartdesk's blue (``hartdesk.ui.app.APP_ICON``); a desktop icon needs a
-tile behind it to read well on any panel, so it is drawn here as a white briefcase on a blue rounded square. The
-glyph is turned into outlines, so the SVG needs no icon font. Run it again after changing the icon:
+The icon is qtawesome's briefcase (``hartdesk.ui.app.APP_ICON``) in white on a rounded square of hartdesk's blue, so
+it reads well on any panel, taskbar or dock. The glyph is turned into outlines, so nothing needs the icon font:
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python installer/linux/make_icons.py
+- ``hartdesk-<size>.png`` (16 to 512 pixels): the window icon (``hartdesk.ui.app.app_icon``) and Linux's hicolor
+  theme (``installer/linux/stage.sh``);
+- ``hartdesk.svg``: Linux's scalable icon;
+- ``hartdesk.ico``: the Windows programs, shortcuts and backup files (``installer/hartdesk.spec``);
+- ``hartdesk.icns``: the macOS app bundle.
+
+Each size is drawn at that size, not scaled down from a large one. Run it again after changing the icon:
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python installer/make_icons.py
 """
 
 from __future__ import annotations
@@ -20,10 +27,10 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QTransf
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication
 
-APP_ID = "uk.hartdesk.Hartdesk"
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)  # 256 is the largest a .ico holds
 CANVAS = 256.0  # the drawing's own units; every size is scaled from it
-HERE = Path(__file__).resolve().parent
+ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
 
 
 def glyph_path() -> QPainterPath:
@@ -62,16 +69,33 @@ def paint(painter: QPainter, glyph: QPainterPath) -> None:
     painter.drawPath(glyph)
 
 
-def write_png(glyph: QPainterPath, size: int, out: Path) -> None:
+def draw(glyph: QPainterPath, size: int) -> QImage:
     image = QImage(QSize(size, size), QImage.Format.Format_ARGB32)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     painter.scale(size / CANVAS, size / CANVAS)
     paint(painter, glyph)
     painter.end()
-    out.parent.mkdir(parents=True, exist_ok=True)
+    return image
+
+
+def write_png(image: QImage, out: Path) -> None:
     if not image.save(str(out)):  # PNG, from the suffix
         raise OSError(f"could not write {out}")
+
+
+def write_ico_and_icns(pngs: dict[int, Path], ico: Path, icns: Path) -> None:
+    """Pillow writes both containers; each size inside is the PNG drawn at that size."""
+    from PIL import Image
+
+    images = {size: Image.open(path).convert("RGBA") for size, path in pngs.items()}
+    largest = images[max(images)]
+    ico_images = [images[size] for size in ICO_SIZES]
+    ico_images[-1].save(ico, format="ICO", sizes=[(s, s) for s in ICO_SIZES], append_images=ico_images[:-1])
+    # .icns holds 16 to 512 (and 1024, scaled up here from 512 by Pillow if asked: it is not)
+    largest.save(
+        icns, format="ICNS", append_images=[images[size] for size in sorted(images) if images[size] is not largest]
+    )
 
 
 def write_svg(glyph: QPainterPath, out: Path) -> None:
@@ -93,10 +117,12 @@ def write_svg(glyph: QPainterPath, out: Path) -> None:
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])  # qtawesome needs a QApplication
     glyph = glyph_path()
-    icons = HERE / "icons" / "hicolor"
-    for size in SIZES:
-        write_png(glyph, size, icons / f"{size}x{size}" / "apps" / f"{APP_ID}.png")
-    write_svg(glyph, icons / "scalable" / "apps" / f"{APP_ID}.svg")
+    ICONS.mkdir(parents=True, exist_ok=True)
+    pngs = {size: ICONS / f"hartdesk-{size}.png" for size in SIZES}
+    for size, path in pngs.items():
+        write_png(draw(glyph, size), path)
+    write_svg(glyph, ICONS / "hartdesk.svg")
+    write_ico_and_icns(pngs, ICONS / "hartdesk.ico", ICONS / "hartdesk.icns")
     del app
     return 0
 
