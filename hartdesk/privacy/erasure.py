@@ -521,7 +521,7 @@ def _plan_client_records(session: Session, scope: _Scope, settings: Settings, dr
         draft.erased.append(
             f"{_plural(len(services), 'service')} you had with us (domain names, plans and any registrant details)"
         )
-        draft.details.append("Services: " + ", ".join(s.identifier for s in services))
+        draft.details.append("Services: " + ", ".join(dict.fromkeys(s.identifier for s in services)))
     draft.mark("services", DELETE)
 
     invoices = list(session.scalars(select(Invoice).where(Invoice.client_id == client.id).order_by(Invoice.issued_on)))

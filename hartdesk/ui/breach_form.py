@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSpinBox,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -183,7 +184,13 @@ class PickList(QWidget):
         self.list = named(QListWidget(), f"{name}_list")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setToolTip("Space ticks or unticks the one under the cursor")
-        self.list.setFixedHeight(self.list.fontMetrics().height() * rows + 4 * rows + 8)
+        # A long row is shortened in the middle (its tooltip has it whole) rather than scrolled sideways, and each
+        # row is as tall as its tick box or its text, whichever is taller.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        indicator = self.list.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorHeight)
+        row_height = max(self.list.fontMetrics().height(), indicator) + 2
+        self.list.setFixedHeight(row_height * rows + 2 * self.list.frameWidth() + 4)
         self.list.itemChanged.connect(self._on_list_item_changed)
         layout.addWidget(self.list)
         self.summary_label = named(QLabel(), f"{name}_summary")
@@ -369,8 +376,8 @@ class BreachForm(FormDialog):
 
         # --- what it touched ------------------------------------------------------------------------------------
         self.clients = PickList(ctx.tasks, "clients", "Type a client's name or reference to find it", rows=4)
-        self.services = PickList(ctx.tasks, "services", "Type a domain, plan or client to find a service", rows=3)
-        self.operators = PickList(ctx.tasks, "operators", rows=3)
+        self.services = PickList(ctx.tasks, "services", "Type a domain, plan or client to find a service", rows=4)
+        self.operators = PickList(ctx.tasks, "operators", rows=4)
         self.estimate_button = button(
             "Esti&mate",
             "estimate_button",

@@ -108,6 +108,22 @@ def test_a_data_report_is_written(demo_register: Path, tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"%PDF-")
 
 
+def test_a_backup_made_by_the_bundle_opens_in_its_window(demo_register: Path, tmp_path: Path) -> None:
+    """What double-clicking a backup runs (`hartdesk gui FILE`): the restore window comes up; nothing is restored
+    without its password."""
+    backup = tmp_path / "office.hdbackup"
+    common = ("--register", str(demo_register), "--user", DEMO_USER, "--password-stdin")
+    made = run(
+        "backup", "--out", str(backup), "--backup-password-stdin", *common,
+        home=tmp_path, stdin=f"{DEMO_PASSWORD}\nQuartz-Meadow-Lantern-81\n",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    home = tmp_path / "fresh-home"
+    done = run("gui", "--smoke-test", str(backup), home=home)
+    assert done.returncode == 0, done.stderr
+    assert not (home / "data" / "register").exists()
+
+
 def test_the_vault_keeps_secrets_in_the_secret_service(
     demo_register: Path, secret_service: SecretService, tmp_path: Path
 ) -> None:
@@ -148,7 +164,9 @@ def test_every_library_travels_with_its_licence_and_copyleft_ones_as_source() ->
     """The About dialog lists the libraries from their metadata, and the (L)GPL ones must ship their licence texts
     and stay replaceable: their Python files lie in the folder, outside the program's archive."""
     internal = BUNDLED.parent / "_internal"
-    shipped = {_key(path.name.rsplit("-", 1)[0]): path for path in internal.glob("*.dist-info")}
+    shipped = {
+        _key(path.name.removesuffix(".dist-info").rsplit("-", 1)[0]): path for path in internal.glob("*.dist-info")
+    }
     needed = {_key(str(dist.metadata["Name"])) for dist in runtime_distributions()}
     assert needed - set(shipped) == set()
     for name in ("extract-msg", "pycountry", "python-stdnum", "rtfde"):

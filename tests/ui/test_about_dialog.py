@@ -75,11 +75,3 @@ def test_about_shows_each_bundled_fonts_licence(qtbot: QtBot, tmp_path: Path) ->
     assert len(fonts) == len(font_licences()) >= 2
     dialog.font_table.setCurrentCell(1, 0)
     assert "Apache License" in dialog.font_text.toPlainText()
-
-
-def test_the_screenshots_cover_every_screen_an_administrator_has() -> None:
-    from hartdesk.ui.main_window import screen_classes
-    from hartdesk.ui.screenshots import SCREEN_FILES
-
-    assert [cls.__name__ for cls in screen_classes()] == list(SCREEN_FILES)
-    assert len(set(SCREEN_FILES.values())) == len(SCREEN_FILES)
