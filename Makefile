@@ -43,7 +43,7 @@ $(DIST_STAMP): $(STAMP)
 	touch $(DIST_STAMP)
 
 dist: $(DIST_STAMP)
-	rm -rf dist/hartdesk dist/hartdesk.app
+	rm -rf dist/hartdesk dist/hartdesk.app dist/hartdesk-*-linux-*.tar.gz
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller installer/hartdesk.spec
 	if [ "$$(uname -s)" = Linux ]; then installer/linux/stage.sh dist/hartdesk && tar -C dist -czf $(TARBALL) hartdesk && ls -l $(TARBALL); fi
 	du -sh dist/hartdesk

@@ -84,18 +84,22 @@ def write_png(image: QImage, out: Path) -> None:
         raise OSError(f"could not write {out}")
 
 
-def write_ico_and_icns(pngs: dict[int, Path], ico: Path, icns: Path) -> None:
-    """Pillow writes both containers; each size inside is the PNG drawn at that size."""
+def write_ico_and_icns(pngs: dict[int, Path], retina: QImage, ico: Path, icns: Path) -> None:
+    """Pillow writes both containers; each size inside is the PNG drawn at that size. A .icns always holds a
+    1024-pixel image (512 at double density), so ``retina`` is drawn at that size too rather than scaled up."""
+    from io import BytesIO
+
     from PIL import Image
 
     images = {size: Image.open(path).convert("RGBA") for size, path in pngs.items()}
-    largest = images[max(images)]
     ico_images = [images[size] for size in ICO_SIZES]
     ico_images[-1].save(ico, format="ICO", sizes=[(s, s) for s in ICO_SIZES], append_images=ico_images[:-1])
-    # .icns holds 16 to 512 (and 1024, scaled up here from 512 by Pillow if asked: it is not)
-    largest.save(
-        icns, format="ICNS", append_images=[images[size] for size in sorted(images) if images[size] is not largest]
-    )
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    retina.save(buffer, "PNG")
+    largest = Image.open(BytesIO(bytes(data.data()))).convert("RGBA")
+    largest.save(icns, format="ICNS", append_images=[images[size] for size in sorted(images)])
 
 
 def write_svg(glyph: QPainterPath, out: Path) -> None:
@@ -122,7 +126,7 @@ def main() -> int:
     for size, path in pngs.items():
         write_png(draw(glyph, size), path)
     write_svg(glyph, ICONS / "hartdesk.svg")
-    write_ico_and_icns(pngs, ICONS / "hartdesk.ico", ICONS / "hartdesk.icns")
+    write_ico_and_icns(pngs, draw(glyph, 1024), ICONS / "hartdesk.ico", ICONS / "hartdesk.icns")
     del app
     return 0
 

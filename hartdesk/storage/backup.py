@@ -129,7 +129,12 @@ def restore(backup_file: Path, password: str, register_dir: Path) -> str:
         raise BackupError("This file is not a hartdesk backup, or it was made by a newer version of hartdesk.")
     keyfile = KeyFile.from_json_text(row[1])
     created_dir = not register_dir.exists()
-    register_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        register_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(
+            f"hartdesk cannot create or write to the folder {register_dir} ({exc.strerror or exc}). Choose another one."
+        ) from exc
     data_key = new_data_key()
     try:
         conn = database.connect(register_dir / REGISTER_DB, data_key)

@@ -115,19 +115,27 @@ class Startup(QObject):
 
         window = self.first_window
         if self.main_window is not None:
-            box = QMessageBox(
-                QMessageBox.Icon.Information,
-                "Restore a backup",
-                f"hartdesk is open on a register. To restore the backup {backup_file}, close hartdesk (your work is "
-                "saved as you go), then open the backup again.",
-                QMessageBox.StandardButton.Ok,
-                self.main_window,
-            )
-            box.setObjectName("open_backup_later_box")
-            box.open()
+            self._tell_later(self.main_window, backup_file)
         elif isinstance(window, QDialog) and window.isVisible() and not isinstance(window, RestoreDialog):
             self._backup_to_open = backup_file
             window.reject()  # its ``finished`` then shows the restore
+            if window.isVisible():  # busy, or the clerk chose to stay (the wizard asks): the backup waits for them
+                self._backup_to_open = None
+                self._tell_later(window, backup_file)
+        elif window is not None and window.isVisible():  # a restore is already being asked for
+            self._tell_later(window, backup_file)
+
+    def _tell_later(self, parent: QWidget, backup_file: Path) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Restore a backup",
+            f"To restore the backup {backup_file}, open it again once this window is closed. An administrator can "
+            "also restore it from Settings, with Restore a backup….",
+            QMessageBox.StandardButton.Ok,
+            parent,
+        )
+        box.setObjectName("open_backup_later_box")
+        box.open()
 
     def start(self, folder: Folder, backup_file: Path | None = None) -> None:
         if backup_file is not None:
@@ -147,15 +155,24 @@ class Startup(QObject):
 
         usual = self.ctx.register_dir
         has_register = folder is Folder.REGISTER
-        target = restore_folder_for(usual, has_register, date.today())
-        if has_register:
-            note = (
-                f"This computer's register, in {usual}, is not changed: the backup becomes a separate register, which "
-                "hartdesk opens now. Next time, hartdesk opens the usual register again."
+        dialog = RestoreDialog(
+            self.ctx, backup_file, restore_folder_for(usual, has_register, date.today()), folder_choice=True
+        )
+
+        def explain() -> None:
+            if dialog.folder == usual:
+                dialog.set_note("This computer has no hartdesk register yet, so the backup becomes its register.")
+                return
+            note = "The backup becomes a separate register, which hartdesk opens now."
+            if has_register:
+                note = f"This computer's register, in {usual}, is not changed. " + note
+            dialog.set_note(
+                f"{note} Next time, hartdesk opens {'the usual register' if has_register else 'its own register'}; "
+                f'to work in the restored one again, start it with: hartdesk --register "{dialog.folder}"'
             )
-        else:
-            note = "This computer has no hartdesk register yet, so the backup becomes its register."
-        dialog = RestoreDialog(self.ctx, backup_file, target, note=note, folder_choice=True)
+
+        explain()
+        dialog.folder_chosen.connect(explain)
 
         def finished(result: int) -> None:
             if result == QDialog.DialogCode.Accepted:
@@ -173,6 +190,7 @@ class Startup(QObject):
         """The first window is on screen: for the smoke test, that is all."""
         self.first_window = window
         if self.smoke_test:
+            print(f"first window: {window.objectName()}", flush=True)  # what the checks of the installed program read
             QTimer.singleShot(0, lambda: self.app.exit(0))
 
     def _show_signin(self) -> None:
@@ -251,7 +269,8 @@ def run(
     tasks = TaskRunner()
     ctx = AppContext(register_dir=folder, tasks=tasks, demo_credentials=credentials)
     startup = Startup(app, ctx, smoke_test)
-    app.installEventFilter(startup)
+    if sys.platform == "darwin":  # only macOS hands opened files over as events (elsewhere they are arguments)
+        app.installEventFilter(startup)
     startup.start(kind, backup_file)
     code = app.exec()
     tasks.wait_for_all()

@@ -8,8 +8,17 @@ import html
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from hartdesk.ui.context import AppContext
 from hartdesk.ui.widgets import NOTE_STYLE, WorkDialog
@@ -30,7 +39,10 @@ def restore_folder_for(register_dir: Path, has_register: bool, today: date) -> P
 
 class RestoreDialog(WorkDialog):
     """Asks the backup's password and restores it into ``folder`` (which must be new or empty); ``note`` says what
-    this means for the register in use. With ``folder_choice`` the clerk can pick another folder."""
+    this means for the register in use. With ``folder_choice`` the clerk can pick another folder
+    (``folder_chosen`` follows)."""
+
+    folder_chosen = Signal()
 
     def __init__(
         self,
@@ -48,6 +60,7 @@ class RestoreDialog(WorkDialog):
         self.backup_file = backup_file
         self.folder = folder
         self.register_id: str | None = None
+        self._busy = False  # restoring: the dialog stays until it is done (half a restore must not be left behind)
 
         intro = QLabel(f"Restore the backup <b>{html.escape(str(backup_file))}</b>")
         intro.setObjectName("restore_intro")
@@ -61,6 +74,7 @@ class RestoreDialog(WorkDialog):
         self.note_label.setWordWrap(True)
         self.note_label.setStyleSheet(NOTE_STYLE)
         self.layout_.addWidget(intro)
+        self.choose_button: QPushButton | None = None
         if folder_choice:
             row = QHBoxLayout()
             row.addWidget(self.folder_label, 1)
@@ -87,6 +101,9 @@ class RestoreDialog(WorkDialog):
     def _show_folder(self) -> None:
         self.folder_label.setText(f"into the new register folder <b>{html.escape(str(self.folder))}</b>.")
 
+    def set_note(self, note: str) -> None:
+        self.note_label.setText(note)
+
     def choose_folder(self) -> Path | None:
         """A new, empty folder from the file dialog (tests replace this)."""
         name = QFileDialog.getExistingDirectory(
@@ -97,10 +114,16 @@ class RestoreDialog(WorkDialog):
     @Slot()
     def _on_choose_button_clicked(self) -> None:
         folder = self.choose_folder()
-        if folder is not None:
+        if folder is None:
+            self.password_edit.setFocus()
+        elif folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            self.show_problem(f"The folder {folder} is not empty. Choose or create a new, empty folder.")
+        else:
             self.folder = folder
             self._show_folder()
-        self.password_edit.setFocus()
+            self.folder_chosen.emit()
+            self.show_problem("")
+            self.password_edit.setFocus()
 
     def submit(self) -> None:
         password = self.password_edit.text()
@@ -114,12 +137,29 @@ class RestoreDialog(WorkDialog):
 
             return backup.restore(backup_file, password, folder)
 
+        self._set_busy(True)
         self.run_work(restore, self._on_restored, serial=False)
 
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not busy)
+        if self.choose_button is not None:
+            self.choose_button.setEnabled(not busy)
+        self.password_edit.setEnabled(not busy)
+
+    def reject(self) -> None:
+        if not self._busy:  # Esc, Cancel and the title bar's close wait until the restore is done
+            WorkDialog.reject(self)
+
     def _on_restored(self, register_id: str) -> None:
+        self._set_busy(False)
         self.register_id = register_id
         self.password_edit.clear()
         self.accept()
+
+    def show_error(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        WorkDialog.show_error(self, exc)
 
     def show_problem(self, message: str, focus: QWidget | None = None) -> None:
         WorkDialog.show_problem(self, message, focus)

@@ -83,11 +83,12 @@ t_base=$SECONDS
 
 mount -t proc proc "$root/proc" || cannot "no right to mount /proc in the chroot"
 mounted+=("$root/proc")
-mount -t tmpfs -o mode=1777 shm "$root/dev/shm" || cannot "no right to mount /dev/shm in the chroot"
-mounted+=("$root/dev/shm")
 if [[ ! -c $root/dev/null ]]; then # debootstrap could not create device nodes (e.g. inside a container)
-    mount --bind /dev "$root/dev" || cannot "no right to bind-mount /dev in the chroot"
+    mount --bind /dev "$root/dev" || cannot "no right to bind-mount /dev in the chroot"  # /dev/shm comes with it
     mounted+=("$root/dev")
+else
+    mount -t tmpfs -o mode=1777 shm "$root/dev/shm" || cannot "no right to mount /dev/shm in the chroot"
+    mounted+=("$root/dev/shm")
 fi
 
 # 2. The packages.

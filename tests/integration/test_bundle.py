@@ -80,11 +80,13 @@ def test_version(tmp_path: Path) -> None:
 def test_smoke_test_shows_the_first_window_of_a_new_install(tmp_path: Path) -> None:
     done = run("gui", "--smoke-test", home=tmp_path)
     assert done.returncode == 0, done.stderr
+    assert "first window: first_run_wizard" in done.stdout
 
 
 def test_smoke_test_on_the_demo_register(demo_register: Path, tmp_path: Path) -> None:
     done = run("gui", "--smoke-test", "--register", str(demo_register), home=tmp_path)
     assert done.returncode == 0, done.stderr
+    assert "first window: signin_dialog" in done.stdout
 
 
 def test_the_demo_register_verifies_and_lists_its_clients(demo_register: Path, tmp_path: Path) -> None:
@@ -121,6 +123,7 @@ def test_a_backup_made_by_the_bundle_opens_in_its_window(demo_register: Path, tm
     home = tmp_path / "fresh-home"
     done = run("gui", "--smoke-test", str(backup), home=home)
     assert done.returncode == 0, done.stderr
+    assert "first window: restore_dialog" in done.stdout
     assert not (home / "data" / "register").exists()
 
 

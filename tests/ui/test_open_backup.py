@@ -116,6 +116,7 @@ def test_with_a_register_already_the_backup_goes_beside_it_and_the_register_is_u
     qtbot.keyClick(dialog, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)  # Choose another &folder…
     qtbot.waitUntil(lambda: dialog.folder == chosen)  # a mnemonic clicks the button a moment later
     assert str(chosen) in dialog.folder_label.text()
+    assert f'hartdesk --register "{chosen}"' in dialog.note_label.text()  # how to come back to it
     assert dialog.password_edit.hasFocus()
 
     qtbot.keyClicks(dialog.password_edit, BACKUP_PASSWORD)
@@ -136,8 +137,64 @@ def test_cancelling_starts_hartdesk_as_usual(qtbot, backup_file: Path, register_
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: isinstance(startup.first_window, SignInDialog))
     assert startup.ctx.register_dir == register_dir
-    assert not dialog.folder.exists()
     assert app.exit_codes == []
+
+
+class HeldTasks:
+    """Runs each piece of work only when the test says so, as a slow restore would finish later."""
+
+    def __init__(self) -> None:
+        self.held: list[tuple] = []
+
+    def run(self, fn, on_done, on_error, serial: bool = True) -> None:
+        self.held.append((fn, on_done, on_error))
+
+    def finish(self) -> None:
+        fn, on_done, on_error = self.held.pop(0)
+        try:
+            result = fn()
+        except Exception as exc:
+            on_error(exc)
+        else:
+            on_done(result)
+
+
+def test_a_restore_under_way_cannot_be_cancelled_half_done(qtbot, backup_file: Path, tmp_path: Path) -> None:
+    usual = tmp_path / "new-computer" / "register"
+    tasks = HeldTasks()
+    startup = Startup(QuitRecorder(), AppContext(register_dir=usual, tasks=tasks), smoke_test=False)  # type: ignore[arg-type]
+    startup.start(Folder.NEW, backup_file)
+    dialog = startup.first_window
+    assert isinstance(dialog, RestoreDialog)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.password_edit, BACKUP_PASSWORD)
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert len(tasks.held) == 1
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and startup.first_window is dialog  # not the wizard while the restore runs
+    tasks.finish()
+    qtbot.waitUntil(lambda: isinstance(startup.first_window, SignInDialog))
+    assert startup.ctx.register_dir == usual and (usual / "register.db").is_file()
+
+
+def test_a_folder_that_cannot_take_the_register_is_refused_in_words(qtbot, backup_file: Path, tmp_path: Path) -> None:
+    occupied = tmp_path / "occupied"
+    occupied.mkdir()
+    (occupied / "notes.txt").write_text("keep me")
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    startup, _app = start_with(qtbot, tmp_path / "register", Folder.NEW, backup_file)
+    dialog = startup.first_window
+    assert isinstance(dialog, RestoreDialog)
+    dialog.choose_folder = lambda: occupied  # type: ignore[method-assign]
+    qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
+    assert "is not empty" in dialog.error_label.text() and dialog.folder == tmp_path / "register"
+
+    dialog.folder = not_a_folder / "register"  # under a file: it cannot be created
+    qtbot.keyClicks(dialog.password_edit, BACKUP_PASSWORD)
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "cannot create or write to the folder" in dialog.error_label.text()
+    assert (occupied / "notes.txt").read_text() == "keep me"
 
 
 def test_the_proposed_folder_is_never_one_already_there(tmp_path: Path) -> None:
@@ -174,6 +231,7 @@ def test_smoke_test_with_a_backup_shows_the_restore_window(backup_file: Path, tm
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    assert "first window: restore_dialog" in done.stdout
     assert not (tmp_path / "home" / "data" / "register").exists()  # nothing restored without the password
 
 
@@ -207,7 +265,7 @@ def test_a_backup_opened_while_someone_works_waits_for_them(qtbot, register_dir:
     startup.open_backup(backup_file)
     box = window.findChild(QMessageBox, "open_backup_later_box")
     assert box is not None and box.isVisible()
-    assert "close hartdesk" in box.text() and str(backup_file) in box.text()
+    assert "open it again" in box.text() and str(backup_file) in box.text()
     assert window.isVisible() and startup.ctx.signed_in is not None
     box.accept()
     close_main_window(qtbot, startup, app)
