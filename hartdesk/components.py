@@ -15,6 +15,11 @@ def _requirement_name(requirement: str) -> str:
     return re.split(r"[\s;<>=!~\[(]", requirement, maxsplit=1)[0]
 
 
+def canonical_name(name: str) -> str:
+    """A distribution's name as packaging compares them (``Python_Stdnum`` and ``python-stdnum`` are one)."""
+    return re.sub(r"[-_.]+", "-", name).casefold()
+
+
 def _needed_at_run_time(requirement: str) -> bool:
     """Not an optional extra's requirement (``; extra == "test"``). Platform markers are left to the installer: a
     requirement for another OS is simply not installed here, and is skipped as missing."""
@@ -31,7 +36,7 @@ def runtime_distributions(root: str = "hartdesk") -> list[metadata.Distribution]
     found: dict[str, metadata.Distribution] = {}
     while pending:
         name = _requirement_name(pending.pop())
-        key = re.sub(r"[-_.]+", "-", name).casefold()
+        key = canonical_name(name)
         if key in found:
             continue
         try:

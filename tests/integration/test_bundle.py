@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from hartdesk import __version__
-from hartdesk.components import runtime_distributions
+from hartdesk.components import canonical_name, runtime_distributions
 from hartdesk.demo import DEMO_PASSWORD, DEMO_USER
 from hartdesk.security import keyrings
 from tests.integration.conftest import SecretService
@@ -159,18 +158,15 @@ def test_the_vault_keeps_secrets_in_the_secret_service(
         secret_service.secret_tool("clear", "service", service)
 
 
-def _key(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).casefold()
-
-
 def test_every_library_travels_with_its_licence_and_copyleft_ones_as_source() -> None:
     """The About dialog lists the libraries from their metadata, and the (L)GPL ones must ship their licence texts
     and stay replaceable: their Python files lie in the folder, outside the program's archive."""
     internal = BUNDLED.parent / "_internal"
     shipped = {
-        _key(path.name.removesuffix(".dist-info").rsplit("-", 1)[0]): path for path in internal.glob("*.dist-info")
+        canonical_name(path.name.removesuffix(".dist-info").rsplit("-", 1)[0]): path
+        for path in internal.glob("*.dist-info")
     }
-    needed = {_key(str(dist.metadata["Name"])) for dist in runtime_distributions()}
+    needed = {canonical_name(str(dist.metadata["Name"])) for dist in runtime_distributions()}
     assert needed - set(shipped) == set()
     for name in ("extract-msg", "pycountry", "python-stdnum", "rtfde"):
         assert any("LICEN" in p.name.upper() or "COPYING" in p.name.upper() for p in shipped[name].rglob("*")), name
